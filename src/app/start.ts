@@ -1,0 +1,70 @@
+/**
+ * Composition root: the only place that chooses implementations. It opens the
+ * embedded storage (SQLite metadata + filesystem bytes), builds the S3 service
+ * and serves it over HTTP.
+ */
+import type { Config } from '../config/index.js';
+import { openEmbeddedStorage } from '../engine/index.js';
+import { startHttpServer, type RunningServer } from '../http/server.js';
+import { createS3Service } from '../s3/index.js';
+import { StaticKeyStore } from '../tenancy/index.js';
+import { ensureRootCredentials, type RootCredentials } from './root-credentials.js';
+
+export const ROOT_ACCOUNT_ID = 'root';
+
+export interface StartOptions {
+  /** Run startup recovery (temp-file cleanup and blob GC). Only one process per data dir may do this at a time. */
+  recover?: boolean;
+  log?: (line: string) => void;
+  /** Engine tuning for tests, e.g. a lower minimum part size. */
+  minPartSize?: number;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  root: RootCredentials;
+  close(): Promise<void>;
+}
+
+export async function startApp(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningApp> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const root = ensureRootCredentials(config.dataDir, {
+    ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
+    ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
+  });
+  const engine = await openEmbeddedStorage({
+    dataDir: config.dataDir,
+    fsync: config.fsync,
+    recover: opts.recover ?? true,
+    ...(opts.minPartSize !== undefined ? { minPartSize: opts.minPartSize } : {}),
+  });
+  const keys = new StaticKeyStore([
+    { principal: { accountId: ROOT_ACCOUNT_ID, displayName: 'root', accessKeyId: root.accessKeyId }, secretAccessKey: root.secretAccessKey },
+  ]);
+  const s3 = createS3Service({
+    engine,
+    keys,
+    region: config.region,
+    regions: [config.region],
+    domains: config.domains,
+    maxSkewSeconds: config.maxSkewSeconds,
+    onInternalError: (err, id) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+  });
+  let server: RunningServer;
+  try {
+    server = await startHttpServer({ host: config.host, port: config.port, handler: (req) => s3.handle(req) });
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  return {
+    url: server.url,
+    port: server.port,
+    root,
+    async close() {
+      await server.close(config.shutdownTimeoutMs);
+      await engine.close();
+    },
+  };
+}

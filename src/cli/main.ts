@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * The `sovra` command.
+ */
+import { readFileSync } from 'node:fs';
+import { configHelp, loadConfig } from '../config/index.js';
+import { isAppError } from '../core/errors.js';
+import { serve } from './serve.js';
+
+const USAGE = `Usage: sovra <command> [options]
+
+Commands:
+  serve        Run the S3-compatible server on the embedded stores (SQLite + local disk)
+  help         Show this help
+  version      Print the version
+
+Run 'sovra serve --help' for the server's options.`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return;
+    case 'version':
+    case '--version':
+    case '-v':
+      process.stdout.write(version() + '\n');
+      return;
+    case 'serve': {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(`Usage: sovra serve [options]\n\nStarts the S3 API on the embedded stores. Options (flags override environment):\n${configHelp()}\n`);
+        return;
+      }
+      await serve(loadConfig(rest, process.env));
+      return;
+    }
+    default:
+      process.stderr.write(`sovra: unknown command "${command}"\n\n${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`sovra: ${isAppError(err) ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(isAppError(err) ? 2 : 1);
+});

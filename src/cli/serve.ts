@@ -1,0 +1,99 @@
+/**
+ * `sovra serve`: run the embedded S3 server. With more than one worker the
+ * primary process does startup recovery once, then forks workers that share
+ * the listening socket (node:cluster) and the data directory; SIGINT/SIGTERM
+ * drain in-flight requests everywhere before exit.
+ */
+import cluster from 'node:cluster';
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { ensureRootCredentials, startApp } from '../app/index.js';
+import type { Config } from '../config/index.js';
+import { openEmbeddedStorage } from '../engine/index.js';
+
+function banner(config: Readonly<Config>, url: string, workers: number): void {
+  const root = ensureRootCredentials(config.dataDir, {
+    ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
+    ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
+  });
+  const lines = [
+    `Sovra S3 endpoint: ${url}  (region ${config.region}, ${workers} worker${workers === 1 ? '' : 's'})`,
+    `Data directory:    ${resolve(config.dataDir)}`,
+    `Root access key:   ${root.accessKeyId}`,
+  ];
+  if (root.created) {
+    lines.push(`Root secret key:   ${root.secretAccessKey}`);
+    lines.push(`(shown once; kept in ${root.file})`);
+  } else if (root.file) {
+    lines.push(`Root secret key:   in ${root.file}`);
+  } else {
+    lines.push('Root secret key:   from SOVRA_ROOT_SECRET_KEY');
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function onSignals(handler: (signal: string) => void): void {
+  for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => handler(s));
+}
+
+async function runSingle(config: Readonly<Config>): Promise<void> {
+  const app = await startApp(config, { recover: true });
+  banner(config, app.url, 1);
+  onSignals(async (signal) => {
+    process.stderr.write(`${signal}: finishing in-flight requests...\n`);
+    await app.close();
+    process.exit(0);
+  });
+}
+
+async function runWorker(config: Readonly<Config>): Promise<void> {
+  const app = await startApp(config, { recover: false });
+  onSignals(async () => {
+    await app.close();
+    process.exit(0);
+  });
+  process.on('disconnect', () => void app.close().then(() => process.exit(0)));
+}
+
+async function runPrimary(config: Readonly<Config>, workers: number): Promise<void> {
+  mkdirSync(config.dataDir, { recursive: true });
+  ensureRootCredentials(config.dataDir, {
+    ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
+    ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
+  });
+  // Recovery runs here, before any worker can start a write, so it can never collect an in-flight blob.
+  const engine = await openEmbeddedStorage({ dataDir: config.dataDir, fsync: config.fsync, recover: true });
+  await engine.close();
+  let stopping = false;
+  let announced = false;
+  const fork = () => cluster.fork();
+  cluster.on('listening', (_worker, address) => {
+    if (announced) return;
+    announced = true;
+    const host = address.address?.includes(':') ? `[${address.address}]` : (address.address ?? config.host);
+    banner(config, `http://${host}:${address.port}`, workers);
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting a new one\n`);
+    fork();
+  });
+  for (let i = 0; i < workers; i++) fork();
+  onSignals((signal) => {
+    stopping = true;
+    process.stderr.write(`${signal}: finishing in-flight requests...\n`);
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+  });
+}
+
+export async function serve(config: Readonly<Config>): Promise<void> {
+  const workers = config.workers > 0 ? config.workers : Math.max(1, availableParallelism());
+  if (workers === 1) return runSingle(config);
+  if (cluster.isPrimary) return runPrimary(config, workers);
+  return runWorker(config);
+}

@@ -1,0 +1,109 @@
+/**
+ * Typed errors for every layer below the protocols. A protocol (s3/errors.ts,
+ * later admin/) owns the one total mapping from ErrorCode to its wire format,
+ * so the compiler rejects a code that some protocol forgot to map.
+ */
+export const ErrorCodes = {
+  // generic
+  AccessDenied: 'AccessDenied',
+  InvalidArgument: 'InvalidArgument',
+  InvalidRequest: 'InvalidRequest',
+  NotImplemented: 'NotImplemented',
+  Unavailable: 'Unavailable',
+  Internal: 'Internal',
+  MethodNotAllowed: 'MethodNotAllowed',
+  // authentication
+  InvalidAccessKeyId: 'InvalidAccessKeyId',
+  SignatureDoesNotMatch: 'SignatureDoesNotMatch',
+  RequestTimeTooSkewed: 'RequestTimeTooSkewed',
+  AuthorizationHeaderMalformed: 'AuthorizationHeaderMalformed',
+  AuthorizationQueryParametersError: 'AuthorizationQueryParametersError',
+  ExpiredToken: 'ExpiredToken',
+  MissingSecurityHeader: 'MissingSecurityHeader',
+  // request shape
+  MalformedXML: 'MalformedXML',
+  MalformedPOSTRequest: 'MalformedPOSTRequest',
+  InvalidDigest: 'InvalidDigest',
+  BadDigest: 'BadDigest',
+  XAmzContentSHA256Mismatch: 'XAmzContentSHA256Mismatch',
+  IncompleteBody: 'IncompleteBody',
+  MissingContentLength: 'MissingContentLength',
+  EntityTooSmall: 'EntityTooSmall',
+  EntityTooLarge: 'EntityTooLarge',
+  MetadataTooLarge: 'MetadataTooLarge',
+  KeyTooLongError: 'KeyTooLongError',
+  InvalidRange: 'InvalidRange',
+  InvalidPart: 'InvalidPart',
+  InvalidPartOrder: 'InvalidPartOrder',
+  InvalidTag: 'InvalidTag',
+  InvalidStorageClass: 'InvalidStorageClass',
+  InvalidLocationConstraint: 'InvalidLocationConstraint',
+  IllegalLocationConstraintException: 'IllegalLocationConstraintException',
+  RequestHeaderSectionTooLarge: 'RequestHeaderSectionTooLarge',
+  // state
+  NoSuchBucket: 'NoSuchBucket',
+  NoSuchKey: 'NoSuchKey',
+  NoSuchVersion: 'NoSuchVersion',
+  NoSuchUpload: 'NoSuchUpload',
+  NoSuchCORSConfiguration: 'NoSuchCORSConfiguration',
+  NoSuchTagSet: 'NoSuchTagSet',
+  InvalidBucketName: 'InvalidBucketName',
+  BucketAlreadyExists: 'BucketAlreadyExists',
+  BucketAlreadyOwnedByYou: 'BucketAlreadyOwnedByYou',
+  BucketNotEmpty: 'BucketNotEmpty',
+  PreconditionFailed: 'PreconditionFailed',
+  NotModified: 'NotModified',
+  ConditionalRequestConflict: 'ConditionalRequestConflict',
+  InvalidObjectState: 'InvalidObjectState',
+  CORSForbidden: 'CORSForbidden',
+  QuotaExceeded: 'QuotaExceeded',
+  ResidencyViolation: 'ResidencyViolation',
+  SlowDown: 'SlowDown',
+  InvalidURI: 'InvalidURI',
+  // bucket configuration that is readable but not set (S3 answers 404 with these codes)
+  NoSuchBucketPolicy: 'NoSuchBucketPolicy',
+  NoSuchLifecycleConfiguration: 'NoSuchLifecycleConfiguration',
+  ServerSideEncryptionConfigurationNotFoundError: 'ServerSideEncryptionConfigurationNotFoundError',
+  NoSuchWebsiteConfiguration: 'NoSuchWebsiteConfiguration',
+  ReplicationConfigurationNotFoundError: 'ReplicationConfigurationNotFoundError',
+  ObjectLockConfigurationNotFoundError: 'ObjectLockConfigurationNotFoundError',
+  OwnershipControlsNotFoundError: 'OwnershipControlsNotFoundError',
+  NoSuchPublicAccessBlockConfiguration: 'NoSuchPublicAccessBlockConfiguration',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface AppErrorOptions {
+  /** The bucket or object the error is about, rendered as <Resource>. */
+  resource?: string;
+  cause?: unknown;
+  /** Extra fields a protocol may render (e.g. BucketName, Key, UploadId, ArgumentName). */
+  details?: Record<string, string>;
+  /** Extra response headers (e.g. x-amz-bucket-region, Last-Modified on 304). */
+  headers?: Record<string, string>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly resource: string | undefined;
+  readonly details: Record<string, string> | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: AppErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.resource = opts.resource;
+    this.details = opts.details;
+    this.headers = opts.headers;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Shorthand used throughout: `throw fail('NoSuchKey', 'The specified key does not exist.')`. */
+export function fail(code: ErrorCode, message: string, opts?: AppErrorOptions): AppError {
+  return new AppError(code, message, opts);
+}

@@ -1,0 +1,343 @@
+/**
+ * The storage engine's public contract. The S3 protocol layer talks to the
+ * engine only through these types: it knows nothing of SQLite or files, and the
+ * engine knows nothing of HTTP, XML or signatures.
+ */
+import type { Readable } from 'node:stream';
+
+export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
+export type ChecksumType = 'COMPOSITE' | 'FULL_OBJECT';
+export type VersioningStatus = 'Enabled' | 'Suspended' | undefined;
+
+/** A checksum as S3 shows it: base64 of the digest; composite ones end in `-N`. */
+export interface ChecksumValue {
+  algorithm: ChecksumAlgorithm;
+  type: ChecksumType;
+  value: string;
+}
+
+export interface Bucket {
+  name: string;
+  owner: string;
+  region: string;
+  createdAt: Date;
+  versioning: VersioningStatus;
+}
+
+/** Headers that S3 stores with an object and returns on GET/HEAD. */
+export interface ObjectHeaders {
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  /** Stored verbatim (an HTTP date string), as S3 does. */
+  expires?: string;
+  /** x-amz-meta-* without the prefix, names lower-cased. */
+  userMetadata: Record<string, string>;
+  storageClass?: string;
+  websiteRedirectLocation?: string;
+}
+
+export interface ObjectInfo {
+  bucket: string;
+  key: string;
+  /** 'null' for objects written while versioning was never enabled or suspended. */
+  versionId: string;
+  isLatest: boolean;
+  size: number;
+  /** Quoted, as on the wire: "<md5hex>" or "<md5hex>-<parts>". */
+  etag: string;
+  lastModified: Date;
+  owner: string;
+  headers: ObjectHeaders;
+  tagCount: number;
+  checksum?: ChecksumValue;
+  /** For multipart objects: part count, and each part's size (for GET ?partNumber=). */
+  parts?: { partNumber: number; size: number; checksum?: string }[];
+}
+
+export interface DeleteMarkerInfo {
+  bucket: string;
+  key: string;
+  versionId: string;
+  isLatest: boolean;
+  lastModified: Date;
+  owner: string;
+}
+
+/** Conditions on the object being read or replaced (RFC 7232 semantics, as S3 applies them). */
+export interface Preconditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  ifModifiedSince?: Date;
+  ifUnmodifiedSince?: Date;
+}
+
+/**
+ * What the client claimed about the payload; the engine hashes while it streams
+ * and refuses the write (nothing stored) when any claim is false.
+ */
+export interface PayloadClaims {
+  /** Exact decoded length, when known up front. A different byte count is IncompleteBody. */
+  contentLength?: number;
+  /** Content-MD5 header, base64. Mismatch → BadDigest. */
+  md5Base64?: string;
+  /** x-amz-content-sha256 hex of a signed payload. Mismatch → XAmzContentSHA256Mismatch. */
+  sha256Hex?: string;
+  /**
+   * An x-amz-checksum-* the client asked for. `value` may be a function when the
+   * value arrives in a trailer after the body; it is called once the body ended.
+   * Mismatch → BadDigest. With no value the engine computes and stores it.
+   */
+  checksum?: { algorithm: ChecksumAlgorithm; value?: string | (() => string | undefined) };
+}
+
+export interface ByteRange {
+  /** Inclusive start and end, already resolved against the object size by the engine. */
+  start: number;
+  end: number;
+}
+
+/** As requested: bytes=a-b, bytes=a-, bytes=-n. */
+export type RangeRequest = { start: number; end?: number } | { suffix: number };
+
+export interface PutObjectInput {
+  bucket: string;
+  key: string;
+  owner: string;
+  body: Readable;
+  claims: PayloadClaims;
+  headers: ObjectHeaders;
+  tags?: Record<string, string>;
+  /** Conditional write: ifNoneMatch '*' (create only) or ifMatch etag (replace only that). */
+  conditions?: { ifMatch?: string; ifNoneMatch?: string };
+  signal?: AbortSignal;
+}
+
+export interface WriteResult {
+  etag: string;
+  versionId: string;
+  lastModified: Date;
+  size: number;
+  checksum?: ChecksumValue;
+}
+
+export interface GetObjectInput {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  range?: RangeRequest;
+  partNumber?: number;
+  conditions?: Preconditions;
+  signal?: AbortSignal;
+}
+
+export interface GetObjectResult {
+  info: ObjectInfo;
+  /** Present when a range or part was served (206). */
+  range?: ByteRange;
+  body: Readable;
+}
+
+export interface DeleteResult {
+  versionId?: string;
+  deleteMarker: boolean;
+}
+
+export interface CopyObjectInput {
+  source: { bucket: string; key: string; versionId?: string };
+  dest: { bucket: string; key: string };
+  owner: string;
+  /** COPY keeps the source's headers and metadata; REPLACE uses `headers`. */
+  metadataDirective: 'COPY' | 'REPLACE';
+  headers?: ObjectHeaders;
+  taggingDirective: 'COPY' | 'REPLACE';
+  tags?: Record<string, string>;
+  /** x-amz-copy-source-if-* */
+  sourceConditions?: Preconditions;
+  /** If-Match / If-None-Match on the destination. */
+  destConditions?: { ifMatch?: string; ifNoneMatch?: string };
+  checksumAlgorithm?: ChecksumAlgorithm;
+  signal?: AbortSignal;
+}
+
+export interface CopyResult extends WriteResult {
+  sourceVersionId: string;
+}
+
+export interface ListObjectsInput {
+  bucket: string;
+  prefix?: string;
+  delimiter?: string;
+  maxKeys: number;
+  /** Exclusive: list keys (or common prefixes) strictly after this one. */
+  after?: string;
+}
+
+export interface ListObjectsResult {
+  objects: ObjectInfo[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** The last key or common prefix returned; resume with `after` = this. */
+  nextAfter?: string;
+}
+
+export interface ListVersionsInput {
+  bucket: string;
+  prefix?: string;
+  delimiter?: string;
+  maxKeys: number;
+  keyMarker?: string;
+  versionIdMarker?: string;
+}
+
+export type VersionEntry = ({ kind: 'version' } & ObjectInfo) | ({ kind: 'deleteMarker' } & DeleteMarkerInfo);
+
+export interface ListVersionsResult {
+  entries: VersionEntry[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextVersionIdMarker?: string;
+}
+
+export interface MultipartUpload {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  owner: string;
+  initiated: Date;
+  headers: ObjectHeaders;
+  tags?: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModified: Date;
+  checksum?: string;
+}
+
+export interface CreateMultipartInput {
+  bucket: string;
+  key: string;
+  owner: string;
+  headers: ObjectHeaders;
+  tags?: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
+}
+
+export interface UploadPartInput {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  partNumber: number;
+  body: Readable;
+  claims: PayloadClaims;
+  signal?: AbortSignal;
+}
+
+export interface UploadPartCopyInput {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  partNumber: number;
+  source: { bucket: string; key: string; versionId?: string };
+  /** x-amz-copy-source-range, inclusive, validated against the source size by the engine. */
+  range?: { start: number; end: number };
+  sourceConditions?: Preconditions;
+  signal?: AbortSignal;
+}
+
+export interface CompleteMultipartInput {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  parts: { partNumber: number; etag: string; checksum?: string }[];
+  /** Full-object checksum the client sent with Complete (x-amz-checksum-*), if any. */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string; type?: ChecksumType };
+  conditions?: { ifMatch?: string; ifNoneMatch?: string };
+  signal?: AbortSignal;
+}
+
+export interface ListPartsInput {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  maxParts: number;
+  partNumberMarker?: number;
+}
+
+export interface ListPartsResult {
+  upload: MultipartUpload;
+  parts: PartInfo[];
+  isTruncated: boolean;
+  nextPartNumberMarker?: number;
+}
+
+export interface ListUploadsInput {
+  bucket: string;
+  prefix?: string;
+  delimiter?: string;
+  maxUploads: number;
+  keyMarker?: string;
+  uploadIdMarker?: string;
+}
+
+export interface ListUploadsResult {
+  uploads: MultipartUpload[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextUploadIdMarker?: string;
+}
+
+export interface CorsRule {
+  id?: string;
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds?: number;
+}
+
+/**
+ * Everything the S3 layer may ask of storage. Every method throws AppError with
+ * the precise code (NoSuchBucket, NoSuchKey, PreconditionFailed, ...).
+ */
+export interface StorageEngine {
+  createBucket(input: { name: string; owner: string; region: string }): Promise<Bucket>;
+  deleteBucket(name: string): Promise<void>;
+  getBucket(name: string): Promise<Bucket>;
+  listBuckets(owner?: string): Promise<Bucket[]>;
+  putBucketVersioning(name: string, status: 'Enabled' | 'Suspended'): Promise<void>;
+  putBucketCors(name: string, rules: CorsRule[] | null): Promise<void>;
+  /** Empty array when none is set; the S3 layer turns that into NoSuchCORSConfiguration. */
+  getBucketCors(name: string): Promise<CorsRule[]>;
+
+  putObject(input: PutObjectInput): Promise<WriteResult>;
+  getObject(input: GetObjectInput): Promise<GetObjectResult>;
+  headObject(input: Omit<GetObjectInput, 'range'> & { range?: RangeRequest }): Promise<{ info: ObjectInfo; range?: ByteRange }>;
+  deleteObject(input: { bucket: string; key: string; versionId?: string; owner: string }): Promise<DeleteResult>;
+  copyObject(input: CopyObjectInput): Promise<CopyResult>;
+  getObjectTagging(input: { bucket: string; key: string; versionId?: string }): Promise<{ versionId: string; tags: Record<string, string> }>;
+  putObjectTagging(input: { bucket: string; key: string; versionId?: string; tags: Record<string, string> }): Promise<{ versionId: string }>;
+  deleteObjectTagging(input: { bucket: string; key: string; versionId?: string }): Promise<{ versionId: string }>;
+  listObjects(input: ListObjectsInput): Promise<ListObjectsResult>;
+  listObjectVersions(input: ListVersionsInput): Promise<ListVersionsResult>;
+
+  createMultipartUpload(input: CreateMultipartInput): Promise<MultipartUpload>;
+  uploadPart(input: UploadPartInput): Promise<PartInfo>;
+  uploadPartCopy(input: UploadPartCopyInput): Promise<PartInfo & { sourceVersionId: string }>;
+  completeMultipartUpload(input: CompleteMultipartInput): Promise<WriteResult>;
+  abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void>;
+  listParts(input: ListPartsInput): Promise<ListPartsResult>;
+  listMultipartUploads(input: ListUploadsInput): Promise<ListUploadsResult>;
+
+  close(): Promise<void>;
+}

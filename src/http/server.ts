@@ -1,0 +1,129 @@
+/**
+ * Framework glue only: adapts node:http to the plain ProtocolRequest /
+ * ProtocolResponse values of the protocol layer, streams bodies, and shuts
+ * down gracefully (stop accepting, let in-flight requests finish, then cut).
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
+
+export type RequestHandler = (req: ProtocolRequest) => Promise<ProtocolResponse>;
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  handler: RequestHandler;
+  /** Called for errors that escape the handler (logged with the request id). */
+  onError?: (err: unknown, requestId: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stop accepting; wait for in-flight requests up to `timeoutMs`, then destroy what is left. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export function newRequestId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+function splitUrl(url: string): { rawPath: string; rawQuery: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { rawPath: url, rawQuery: '' } : { rawPath: url.slice(0, q), rawQuery: url.slice(q + 1) };
+}
+
+async function writeResponse(res: http.ServerResponse, out: ProtocolResponse, method: string): Promise<void> {
+  const body = out.body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+    if (out.headers['content-length'] === undefined) out.headers['content-length'] = buf.length;
+    res.writeHead(out.status, out.headers);
+    res.end(method === 'HEAD' ? undefined : buf);
+    return;
+  }
+  if (body instanceof Readable) {
+    res.writeHead(out.status, out.headers);
+    await pipeline(body, res);
+    return;
+  }
+  if (out.headers['content-length'] === undefined && out.status !== 304 && out.status !== 204) out.headers['content-length'] = 0;
+  res.writeHead(out.status, out.headers);
+  res.end();
+}
+
+export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
+  const inFlight = new Set<http.ServerResponse>();
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, (req, res) => {
+    const requestId = newRequestId();
+    inFlight.add(res);
+    const ac = new AbortController();
+    // A client that disconnects before the response is complete aborts the work in progress.
+    res.on('close', () => {
+      inFlight.delete(res);
+      if (!res.writableFinished) ac.abort(new Error('client disconnected'));
+    });
+    const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
+    const preq: ProtocolRequest = {
+      method: req.method ?? 'GET',
+      rawPath,
+      rawQuery,
+      headers: req.headers,
+      body: req,
+      secure: false,
+      requestId,
+      signal: ac.signal,
+    };
+    if (req.socket.remoteAddress !== undefined) preq.remoteAddress = req.socket.remoteAddress;
+    opts
+      .handler(preq)
+      .then((out) => writeResponse(res, out, preq.method))
+      .then(() => {
+        // Drain an unread request body so the connection can be reused safely.
+        if (!req.readableEnded && !req.destroyed) req.resume();
+      })
+      .catch((err) => {
+        opts.onError?.(err, requestId);
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/xml', 'x-amz-request-id': requestId, connection: 'close' });
+          res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>${requestId}</RequestId></Error>`);
+        } else {
+          res.destroy();
+        }
+      });
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      const body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>RequestHeaderSectionTooLarge</Code><Message>Your request header section exceeds the maximum allowed size.</Message></Error>';
+      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/xml\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      return;
+    }
+    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      const addr = server.address() as AddressInfo;
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      resolve({
+        url: `http://${host}:${addr.port}`,
+        port: addr.port,
+        close: (timeoutMs = 30_000) =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+            // Idle keep-alive sockets close now; busy ones close after their response.
+            for (const res of inFlight) res.shouldKeepAlive = false;
+            const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+            timer.unref();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * The credential `AKID/yyyymmdd/region/s3/aws4_request`, shared by header,
+ * presigned and POST-form authentication; each reports problems with its own
+ * error code, so the parser takes the error factory.
+ */
+import type { AppError } from '../../core/errors.js';
+import { SERVICE, TERMINATOR } from './signing-key.js';
+
+export interface CredentialScope {
+  accessKeyId: string;
+  /** yyyymmdd */
+  date: string;
+  region: string;
+  /** `yyyymmdd/region/s3/aws4_request` */
+  scope: string;
+}
+
+export function parseCredential(value: string, error: (message: string) => AppError): CredentialScope {
+  const parts = value.split('/');
+  if (parts.length !== 5 || parts.some((p) => p === '')) {
+    throw error(`the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);
+  }
+  const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
+  if (!/^\d{8}$/.test(date)) {
+    throw error(`incorrect date format "${date}". This date in the credential must be in the format "yyyyMMdd".`);
+  }
+  if (service !== SERVICE) throw error(`incorrect service "${service}". This endpoint belongs to "${SERVICE}".`);
+  if (terminator !== TERMINATOR) {
+    throw error(`incorrect terminal "${terminator}". This endpoint uses "${TERMINATOR}".`);
+  }
+  return { accessKeyId, date, region, scope: `${date}/${region}/${service}/${terminator}` };
+}

@@ -1,0 +1,76 @@
+/**
+ * SigV4 primitives: hashing, HMAC, signing-key derivation (with a small
+ * bounded cache, since four HMACs per request add up on the hot path) and a
+ * constant-time comparison of hex signatures.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export const ALGORITHM = 'AWS4-HMAC-SHA256';
+export const SERVICE = 's3';
+export const TERMINATOR = 'aws4_request';
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function hmac(key: string | Uint8Array, data: string | Uint8Array): Buffer {
+  return createHmac('sha256', key).update(data).digest();
+}
+
+export function hmacHex(key: Uint8Array, data: string | Uint8Array): string {
+  return createHmac('sha256', key).update(data).digest('hex');
+}
+
+export function deriveSigningKey(secret: string, date: string, region: string, service = SERVICE): Buffer {
+  const kDate = hmac('AWS4' + secret, date);
+  const kRegion = hmac(kDate, region);
+  const kService = hmac(kRegion, service);
+  return hmac(kService, TERMINATOR);
+}
+
+/**
+ * Least-recently-used memo of derived keys per (secret, date, region). Keys
+ * change once a day per credential, so a few hundred entries cover a busy
+ * server; eviction keeps a revoked secret from staying around for long.
+ */
+export class SigningKeyCache {
+  private readonly entries = new Map<string, Buffer>();
+
+  constructor(private readonly capacity = 256) {}
+
+  get(secret: string, date: string, region: string): Buffer {
+    const id = `${date}\n${region}\n${secret}`;
+    const hit = this.entries.get(id);
+    if (hit !== undefined) {
+      this.entries.delete(id);
+      this.entries.set(id, hit);
+      return hit;
+    }
+    const key = deriveSigningKey(secret, date, region);
+    this.entries.set(id, key);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    return key;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/**
+ * The process-wide memo used when the caller passes none. It caches a pure
+ * function of its inputs (no config, no I/O), so sharing it is safe.
+ */
+export const defaultSigningKeys = new SigningKeyCache();
+
+/** Constant-time equality of two lower-case hex signatures. */
+export function signaturesEqual(expectedHex: string, providedHex: string): boolean {
+  const a = Buffer.from(expectedHex, 'latin1');
+  const b = Buffer.from(providedHex, 'latin1');
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(a, b);
+}

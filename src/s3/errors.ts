@@ -1,0 +1,73 @@
+/**
+ * The one total mapping from domain error codes to S3 wire errors. The Record
+ * type makes the compiler reject a code that has no S3 rendering.
+ */
+import type { ErrorCode } from '../core/errors.js';
+
+export interface S3ErrorSpec {
+  s3Code: string;
+  status: number;
+}
+
+export const S3_ERRORS: Record<ErrorCode, S3ErrorSpec> = {
+  AccessDenied: { s3Code: 'AccessDenied', status: 403 },
+  InvalidArgument: { s3Code: 'InvalidArgument', status: 400 },
+  InvalidRequest: { s3Code: 'InvalidRequest', status: 400 },
+  NotImplemented: { s3Code: 'NotImplemented', status: 501 },
+  Unavailable: { s3Code: 'ServiceUnavailable', status: 503 },
+  Internal: { s3Code: 'InternalError', status: 500 },
+  MethodNotAllowed: { s3Code: 'MethodNotAllowed', status: 405 },
+  InvalidAccessKeyId: { s3Code: 'InvalidAccessKeyId', status: 403 },
+  SignatureDoesNotMatch: { s3Code: 'SignatureDoesNotMatch', status: 403 },
+  RequestTimeTooSkewed: { s3Code: 'RequestTimeTooSkewed', status: 403 },
+  AuthorizationHeaderMalformed: { s3Code: 'AuthorizationHeaderMalformed', status: 400 },
+  AuthorizationQueryParametersError: { s3Code: 'AuthorizationQueryParametersError', status: 400 },
+  ExpiredToken: { s3Code: 'ExpiredToken', status: 400 },
+  MissingSecurityHeader: { s3Code: 'MissingSecurityHeader', status: 400 },
+  MalformedXML: { s3Code: 'MalformedXML', status: 400 },
+  MalformedPOSTRequest: { s3Code: 'MalformedPOSTRequest', status: 400 },
+  InvalidDigest: { s3Code: 'InvalidDigest', status: 400 },
+  BadDigest: { s3Code: 'BadDigest', status: 400 },
+  XAmzContentSHA256Mismatch: { s3Code: 'XAmzContentSHA256Mismatch', status: 400 },
+  IncompleteBody: { s3Code: 'IncompleteBody', status: 400 },
+  MissingContentLength: { s3Code: 'MissingContentLength', status: 411 },
+  EntityTooSmall: { s3Code: 'EntityTooSmall', status: 400 },
+  EntityTooLarge: { s3Code: 'EntityTooLarge', status: 400 },
+  MetadataTooLarge: { s3Code: 'MetadataTooLarge', status: 400 },
+  KeyTooLongError: { s3Code: 'KeyTooLongError', status: 400 },
+  InvalidRange: { s3Code: 'InvalidRange', status: 416 },
+  InvalidPart: { s3Code: 'InvalidPart', status: 400 },
+  InvalidPartOrder: { s3Code: 'InvalidPartOrder', status: 400 },
+  InvalidTag: { s3Code: 'InvalidTag', status: 400 },
+  InvalidStorageClass: { s3Code: 'InvalidStorageClass', status: 400 },
+  InvalidLocationConstraint: { s3Code: 'InvalidLocationConstraint', status: 400 },
+  IllegalLocationConstraintException: { s3Code: 'IllegalLocationConstraintException', status: 400 },
+  RequestHeaderSectionTooLarge: { s3Code: 'RequestHeaderSectionTooLarge', status: 400 },
+  NoSuchBucket: { s3Code: 'NoSuchBucket', status: 404 },
+  NoSuchKey: { s3Code: 'NoSuchKey', status: 404 },
+  NoSuchVersion: { s3Code: 'NoSuchVersion', status: 404 },
+  NoSuchUpload: { s3Code: 'NoSuchUpload', status: 404 },
+  NoSuchCORSConfiguration: { s3Code: 'NoSuchCORSConfiguration', status: 404 },
+  NoSuchTagSet: { s3Code: 'NoSuchTagSet', status: 404 },
+  InvalidBucketName: { s3Code: 'InvalidBucketName', status: 400 },
+  BucketAlreadyExists: { s3Code: 'BucketAlreadyExists', status: 409 },
+  BucketAlreadyOwnedByYou: { s3Code: 'BucketAlreadyOwnedByYou', status: 409 },
+  BucketNotEmpty: { s3Code: 'BucketNotEmpty', status: 409 },
+  PreconditionFailed: { s3Code: 'PreconditionFailed', status: 412 },
+  NotModified: { s3Code: 'NotModified', status: 304 },
+  ConditionalRequestConflict: { s3Code: 'ConditionalRequestConflict', status: 409 },
+  InvalidObjectState: { s3Code: 'InvalidObjectState', status: 403 },
+  CORSForbidden: { s3Code: 'AccessForbidden', status: 403 },
+  QuotaExceeded: { s3Code: 'QuotaExceeded', status: 403 },
+  ResidencyViolation: { s3Code: 'AccessDenied', status: 403 },
+  SlowDown: { s3Code: 'SlowDown', status: 503 },
+  InvalidURI: { s3Code: 'InvalidURI', status: 400 },
+  NoSuchBucketPolicy: { s3Code: 'NoSuchBucketPolicy', status: 404 },
+  NoSuchLifecycleConfiguration: { s3Code: 'NoSuchLifecycleConfiguration', status: 404 },
+  ServerSideEncryptionConfigurationNotFoundError: { s3Code: 'ServerSideEncryptionConfigurationNotFoundError', status: 404 },
+  NoSuchWebsiteConfiguration: { s3Code: 'NoSuchWebsiteConfiguration', status: 404 },
+  ReplicationConfigurationNotFoundError: { s3Code: 'ReplicationConfigurationNotFoundError', status: 404 },
+  ObjectLockConfigurationNotFoundError: { s3Code: 'ObjectLockConfigurationNotFoundError', status: 404 },
+  OwnershipControlsNotFoundError: { s3Code: 'OwnershipControlsNotFoundError', status: 404 },
+  NoSuchPublicAccessBlockConfiguration: { s3Code: 'NoSuchPublicAccessBlockConfiguration', status: 404 },
+};

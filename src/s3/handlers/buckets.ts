@@ -1,0 +1,147 @@
+/**
+ * Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket,
+ * GetBucketLocation, Get/PutBucketVersioning, bucket and object ACLs, and the
+ * read side of bucket configuration Sovra does not support setting yet.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
+ * Deviation: only the canned ACL "private" can be set (the tenancy issue adds
+ * policies); any other ACL is NotImplemented rather than silently ignored.
+ */
+import { fail, type ErrorCode } from '../../core/errors.js';
+import { assertValidBucketName } from '../bucket-name.js';
+import { readSmallBody } from '../body.js';
+import { requirePrincipal, type S3Context } from '../context.js';
+import { header, type ProtocolResponse } from '../request.js';
+import { emptyResponse, xmlResponse } from '../respond.js';
+import {
+  parseCreateBucketConfiguration,
+  parseVersioningConfiguration,
+  renderAccessControlPolicy,
+  renderListBuckets,
+  renderLocationConstraint,
+  renderVersioningConfiguration,
+  renderEmptyConfig,
+} from '../xml/index.js';
+import { bucketOf } from './target.js';
+
+export async function listBuckets(ctx: S3Context): Promise<ProtocolResponse> {
+  const p = requirePrincipal(ctx);
+  const buckets = await ctx.deps.engine.listBuckets(p.accountId);
+  return xmlResponse(
+    renderListBuckets({
+      owner: { id: p.accountId, displayName: p.displayName },
+      buckets: buckets.map((b) => ({ name: b.name, creationDate: b.createdAt, region: b.region })),
+    }),
+  );
+}
+
+export async function createBucket(ctx: S3Context): Promise<ProtocolResponse> {
+  const name = bucketOf(ctx);
+  assertValidBucketName(name);
+  assertPrivateAcl(ctx);
+  if (header(ctx.req.headers, 'x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true') {
+    throw fail('NotImplemented', 'Object Lock is not implemented in Sovra yet.');
+  }
+  const raw = (await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8');
+  let region = ctx.deps.region;
+  if (raw.trim() !== '') {
+    const conf = parseCreateBucketConfiguration(raw);
+    if (conf.locationConstraint !== undefined && conf.locationConstraint !== '') {
+      if (!ctx.deps.regions.includes(conf.locationConstraint)) {
+        throw fail('InvalidLocationConstraint', `The specified location-constraint is not valid. This Sovra endpoint serves: ${ctx.deps.regions.join(', ')}.`, {
+          details: { LocationConstraint: conf.locationConstraint },
+        });
+      }
+      region = conf.locationConstraint;
+    }
+  }
+  await ctx.deps.engine.createBucket({ name, owner: requirePrincipal(ctx).accountId, region });
+  return emptyResponse(200, { location: `/${name}` });
+}
+
+export async function deleteBucket(ctx: S3Context): Promise<ProtocolResponse> {
+  await ctx.deps.engine.deleteBucket(bucketOf(ctx));
+  return emptyResponse(204);
+}
+
+export async function headBucket(ctx: S3Context): Promise<ProtocolResponse> {
+  const b = ctx.bucketInfo ?? (await ctx.deps.engine.getBucket(bucketOf(ctx)));
+  return emptyResponse(200, { 'x-amz-bucket-region': b.region, 'x-amz-access-point-alias': 'false' });
+}
+
+export async function getBucketLocation(ctx: S3Context): Promise<ProtocolResponse> {
+  const b = ctx.bucketInfo ?? (await ctx.deps.engine.getBucket(bucketOf(ctx)));
+  return xmlResponse(renderLocationConstraint(b.region));
+}
+
+export async function getBucketVersioning(ctx: S3Context): Promise<ProtocolResponse> {
+  const b = ctx.bucketInfo ?? (await ctx.deps.engine.getBucket(bucketOf(ctx)));
+  return xmlResponse(renderVersioningConfiguration(b.versioning));
+}
+
+export async function putBucketVersioning(ctx: S3Context): Promise<ProtocolResponse> {
+  const conf = parseVersioningConfiguration((await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8'));
+  if (conf.mfaDelete === 'Enabled') throw fail('NotImplemented', 'MFA Delete is not implemented in Sovra.');
+  if (conf.status === undefined) throw fail('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+  await ctx.deps.engine.putBucketVersioning(bucketOf(ctx), conf.status);
+  return emptyResponse(200);
+}
+
+function assertPrivateAcl(ctx: S3Context): void {
+  const acl = header(ctx.req.headers, 'x-amz-acl');
+  if (acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') {
+    throw fail('NotImplemented', `The canned ACL "${acl}" is not supported in Sovra yet; objects and buckets are private to their owner.`);
+  }
+  for (const g of ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control']) {
+    if (header(ctx.req.headers, g) !== undefined) throw fail('NotImplemented', `ACL grants (${g}) are not supported in Sovra yet.`);
+  }
+}
+
+/** Everything in Sovra is private to its owner: the ACL says exactly that. */
+export async function getAcl(ctx: S3Context): Promise<ProtocolResponse> {
+  const p = requirePrincipal(ctx);
+  if (ctx.op.name === 'GetObjectAcl' && 'key' in ctx.op) {
+    const input: { bucket: string; key: string; versionId?: string } = { bucket: ctx.op.bucket, key: ctx.op.key };
+    const v = ctx.query.get('versionId');
+    if (v !== null) input.versionId = v;
+    await ctx.deps.engine.headObject(input);
+  }
+  return xmlResponse(renderAccessControlPolicy({ owner: { id: p.accountId, displayName: p.displayName } }));
+}
+
+export async function putAcl(ctx: S3Context): Promise<ProtocolResponse> {
+  assertPrivateAcl(ctx);
+  const raw = (await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8');
+  if (raw.trim() !== '') throw fail('NotImplemented', 'Setting an AccessControlPolicy document is not supported in Sovra yet; use the canned ACL "private".');
+  if (ctx.op.name === 'PutObjectAcl' && 'key' in ctx.op) await ctx.deps.engine.headObject({ bucket: ctx.op.bucket, key: ctx.op.key });
+  return emptyResponse(200);
+}
+
+const UNSET: Record<string, { code?: ErrorCode; message?: string; element?: string }> = {
+  policy: { code: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' },
+  policyStatus: { code: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' },
+  lifecycle: { code: 'NoSuchLifecycleConfiguration', message: 'The lifecycle configuration does not exist' },
+  encryption: { code: 'ServerSideEncryptionConfigurationNotFoundError', message: 'The server side encryption configuration was not found' },
+  tagging: { code: 'NoSuchTagSet', message: 'The TagSet does not exist' },
+  website: { code: 'NoSuchWebsiteConfiguration', message: 'The specified bucket does not have a website configuration' },
+  replication: { code: 'ReplicationConfigurationNotFoundError', message: 'The replication configuration was not found' },
+  'object-lock': { code: 'ObjectLockConfigurationNotFoundError', message: 'Object Lock configuration does not exist for this bucket' },
+  ownershipControls: { code: 'OwnershipControlsNotFoundError', message: 'The bucket ownership controls were not found' },
+  publicAccessBlock: { code: 'NoSuchPublicAccessBlockConfiguration', message: 'The public access block configuration was not found' },
+  logging: { element: 'BucketLoggingStatus' },
+  notification: { element: 'NotificationConfiguration' },
+  accelerate: { element: 'AccelerateConfiguration' },
+  requestPayment: { element: 'RequestPaymentConfiguration' },
+};
+
+/**
+ * A bucket sub-resource Sovra cannot configure: GET reports it unset exactly as
+ * S3 does for a bucket without it; DELETE of something unset succeeds.
+ */
+export async function getBucketUnsetConfig(ctx: S3Context): Promise<ProtocolResponse> {
+  if (ctx.op.name !== 'GetBucketUnsetConfig') throw new Error('unreachable');
+  if (ctx.req.method === 'DELETE') return emptyResponse(204);
+  const spec = UNSET[ctx.op.subresource];
+  if (spec?.code) throw fail(spec.code, spec.message ?? 'Not set', { resource: `/${ctx.op.bucket}`, details: { BucketName: ctx.op.bucket } });
+  if (spec?.element) return xmlResponse(renderEmptyConfig(spec.element, spec.element === 'RequestPaymentConfiguration' ? '<Payer>BucketOwner</Payer>' : ''));
+  throw fail('NotImplemented', `The "${ctx.op.subresource}" bucket configuration is not implemented in Sovra yet.`);
+}

@@ -1,0 +1,54 @@
+/**
+ * Response headers that describe a stored object, shared by GetObject,
+ * HeadObject and the write operations that echo version ids and checksums.
+ */
+import type { ChecksumValue, ObjectInfo } from '../../engine/types.js';
+import { checksumHeaderName } from '../headers.js';
+
+export type Headers = Record<string, string | number | string[]>;
+
+export function checksumHeaders(c: ChecksumValue | undefined): Headers {
+  if (!c) return {};
+  return { [checksumHeaderName(c.algorithm)]: c.value, 'x-amz-checksum-type': c.type };
+}
+
+/** x-amz-version-id is sent once a bucket has had versioning; a 'null' id is sent then too, as S3 does. */
+export function versionHeader(versionId: string, bucketVersioned: boolean): Headers {
+  return bucketVersioned || versionId !== 'null' ? { 'x-amz-version-id': versionId } : {};
+}
+
+const OVERRIDES: [string, string][] = [
+  ['response-content-type', 'content-type'],
+  ['response-content-language', 'content-language'],
+  ['response-expires', 'expires'],
+  ['response-cache-control', 'cache-control'],
+  ['response-content-disposition', 'content-disposition'],
+  ['response-content-encoding', 'content-encoding'],
+];
+
+export function objectHeaders(info: ObjectInfo, opts: { bucketVersioned: boolean; query: URLSearchParams; withChecksum: boolean }): Headers {
+  const h = info.headers;
+  const out: Headers = {
+    etag: info.etag,
+    'last-modified': info.lastModified.toUTCString(),
+    'accept-ranges': 'bytes',
+    'content-type': h.contentType ?? 'binary/octet-stream',
+    ...versionHeader(info.versionId, opts.bucketVersioned),
+  };
+  if (h.contentEncoding !== undefined) out['content-encoding'] = h.contentEncoding;
+  if (h.contentDisposition !== undefined) out['content-disposition'] = h.contentDisposition;
+  if (h.contentLanguage !== undefined) out['content-language'] = h.contentLanguage;
+  if (h.cacheControl !== undefined) out['cache-control'] = h.cacheControl;
+  if (h.expires !== undefined) out['expires'] = h.expires;
+  if (h.storageClass !== undefined && h.storageClass !== 'STANDARD') out['x-amz-storage-class'] = h.storageClass;
+  if (h.websiteRedirectLocation !== undefined) out['x-amz-website-redirect-location'] = h.websiteRedirectLocation;
+  for (const [k, v] of Object.entries(h.userMetadata)) out[`x-amz-meta-${k}`] = v;
+  if (info.tagCount > 0) out['x-amz-tagging-count'] = info.tagCount;
+  if (info.parts && info.parts.length > 0 && opts.query.has('partNumber')) out['x-amz-mp-parts-count'] = info.parts.length;
+  if (opts.withChecksum) Object.assign(out, checksumHeaders(info.checksum));
+  for (const [param, name] of OVERRIDES) {
+    const v = opts.query.get(param);
+    if (v !== null) out[name] = v;
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * Get/Put/DeleteObjectTagging.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html
+ */
+import { readSmallBody } from '../body.js';
+import type { S3Context } from '../context.js';
+import { validateTags } from '../headers.js';
+import type { ProtocolResponse } from '../request.js';
+import { emptyResponse, xmlResponse } from '../respond.js';
+import { parseTagging, renderTagging } from '../xml/index.js';
+import { bucketOf, keyOf } from './target.js';
+
+function target(ctx: S3Context): { bucket: string; key: string; versionId?: string } {
+  const t: { bucket: string; key: string; versionId?: string } = { bucket: bucketOf(ctx), key: keyOf(ctx) };
+  const v = ctx.query.get('versionId');
+  if (v !== null) t.versionId = v;
+  return t;
+}
+
+function versionHeaders(ctx: S3Context, versionId: string): Record<string, string> {
+  return versionId !== 'null' || ctx.bucketInfo?.versioning !== undefined ? { 'x-amz-version-id': versionId } : {};
+}
+
+export async function getObjectTagging(ctx: S3Context): Promise<ProtocolResponse> {
+  const r = await ctx.deps.engine.getObjectTagging(target(ctx));
+  return xmlResponse(renderTagging(Object.entries(r.tags).map(([key, value]) => ({ key, value }))), 200, versionHeaders(ctx, r.versionId));
+}
+
+export async function putObjectTagging(ctx: S3Context): Promise<ProtocolResponse> {
+  const tagSet = parseTagging((await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8'));
+  const tags: Record<string, string> = {};
+  for (const t of tagSet) tags[t.key] = t.value;
+  validateTags(tags);
+  const r = await ctx.deps.engine.putObjectTagging({ ...target(ctx), tags });
+  return emptyResponse(200, versionHeaders(ctx, r.versionId));
+}
+
+export async function deleteObjectTagging(ctx: S3Context): Promise<ProtocolResponse> {
+  const r = await ctx.deps.engine.deleteObjectTagging(target(ctx));
+  return emptyResponse(204, versionHeaders(ctx, r.versionId));
+}

@@ -1,0 +1,37 @@
+/**
+ * Plain request/response values at the protocol boundary. http/ adapts Node's
+ * http module to these; nothing in s3/ sees a framework type.
+ */
+import type { Readable } from 'node:stream';
+
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+export interface ProtocolRequest {
+  method: string;
+  /** Path exactly as on the request line, still percent-encoded. */
+  rawPath: string;
+  /** Query string as received, without '?'. */
+  rawQuery: string;
+  /** Lower-case header names. */
+  headers: HeaderMap;
+  /** The request body; consumed at most once. */
+  body: Readable;
+  /** Whether the connection is TLS (for aws:SecureTransport and Location URLs). */
+  secure: boolean;
+  remoteAddress?: string;
+  requestId: string;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+export interface ProtocolResponse {
+  status: number;
+  headers: Record<string, string | number | string[]>;
+  /** A string or Buffer is sent whole; a Readable is streamed. */
+  body?: string | Buffer | Readable;
+}
+
+export function header(headers: HeaderMap, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}

@@ -1,0 +1,73 @@
+/**
+ * The S3 protocol entry point: parse, then authenticate, then authorize, then
+ * dispatch to the handler named after the AWS operation. Every failure is an
+ * S3 XML error carrying x-amz-request-id.
+ */
+import { fail } from '../core/errors.js';
+import { authenticate } from './auth/index.js';
+import type { Handler, S3Context, S3Deps } from './context.js';
+import { corsHeadersFor, preflight } from './handlers/cors.js';
+import { HANDLERS } from './handlers/index.js';
+import { parseRequest } from './parse.js';
+import type { ProtocolRequest, ProtocolResponse } from './request.js';
+import { errorResponse } from './respond.js';
+
+/** Operations that authenticate themselves (form fields) or need no identity. */
+const SELF_AUTHENTICATING = new Set(['PostObject', 'Preflight']);
+
+export interface S3Service {
+  handle(req: ProtocolRequest): Promise<ProtocolResponse>;
+}
+
+export function createS3Service(deps: S3Deps): S3Service {
+  const now = deps.now ?? (() => new Date());
+
+  async function run(req: ProtocolRequest): Promise<ProtocolResponse> {
+    const { op, query } = parseRequest(req, { domains: deps.domains });
+    if (op.name === 'Preflight') return preflight(deps, req, op);
+    const auth = await authenticate(
+      { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headers },
+      {
+        lookup: async (akid) => {
+          const rec = await deps.keys.lookup(akid);
+          return rec && !rec.disabled ? { accessKeyId: akid, secretAccessKey: rec.secretAccessKey } : undefined;
+        },
+        now: now(),
+        maxSkewSeconds: deps.maxSkewSeconds,
+      },
+    );
+    let principal;
+    if (!auth.anonymous) principal = (await deps.keys.lookup(auth.accessKeyId))?.principal;
+    else if (!SELF_AUTHENTICATING.has(op.name)) throw fail('AccessDenied', 'Access Denied');
+    const ctx: S3Context = { deps, req, op, query, auth, principal };
+    if (principal && 'bucket' in op && op.bucket !== undefined && op.name !== 'CreateBucket') {
+      const bucket = await deps.engine.getBucket(op.bucket);
+      if (bucket.owner !== principal.accountId) throw fail('AccessDenied', 'Access Denied', { resource: `/${op.bucket}` });
+      ctx.bucketInfo = bucket;
+    }
+    const handler: Handler = HANDLERS[op.name];
+    return handler(ctx);
+  }
+
+  return {
+    async handle(req) {
+      let res: ProtocolResponse;
+      try {
+        res = await run(req);
+      } catch (err) {
+        res = errorResponse(err, req.requestId, req.method, deps.onInternalError);
+      }
+      res.headers['x-amz-request-id'] = req.requestId;
+      res.headers['x-amz-id-2'] = req.requestId;
+      res.headers['server'] = 'Sovra';
+      if (req.headers.origin !== undefined) {
+        try {
+          Object.assign(res.headers, await corsHeadersFor(deps, req));
+        } catch {
+          // CORS headers are advisory on actual requests; a lookup failure must not mask the response.
+        }
+      }
+      return res;
+    },
+  };
+}
