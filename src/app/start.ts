@@ -4,7 +4,7 @@
  * and serves it over HTTP.
  */
 import type { Config } from '../config/index.js';
-import { openEmbeddedStorage } from '../engine/index.js';
+import { openEmbeddedStorage } from '../engine/embedded/index.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
 import { createS3Service } from '../s3/index.js';
 import { StaticKeyStore } from '../tenancy/index.js';
@@ -13,8 +13,6 @@ import { ensureRootCredentials, type RootCredentials } from './root-credentials.
 export const ROOT_ACCOUNT_ID = 'root';
 
 export interface StartOptions {
-  /** Run startup recovery (temp-file cleanup and blob GC). Only one process per data dir may do this at a time. */
-  recover?: boolean;
   log?: (line: string) => void;
   /** Engine tuning for tests, e.g. a lower minimum part size. */
   minPartSize?: number;
@@ -33,11 +31,12 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
     ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
   });
-  const engine = await openEmbeddedStorage({
+  // Several processes may open one data dir: recovery only collects what no live instance can still be writing.
+  const { engine } = await openEmbeddedStorage({
     dataDir: config.dataDir,
     fsync: config.fsync,
-    recover: opts.recover ?? true,
-    ...(opts.minPartSize !== undefined ? { minPartSize: opts.minPartSize } : {}),
+    onBackgroundError: (e) => log(`background storage error: ${e instanceof Error ? e.message : String(e)}`),
+    ...(opts.minPartSize !== undefined ? { limits: { minPartSize: opts.minPartSize } } : {}),
   });
   const keys = new StaticKeyStore([
     { principal: { accountId: ROOT_ACCOUNT_ID, displayName: 'root', accessKeyId: root.accessKeyId }, secretAccessKey: root.secretAccessKey },

@@ -1,7 +1,7 @@
 /**
  * `sovra serve`: run the embedded S3 server. With more than one worker the
- * primary process does startup recovery once, then forks workers that share
- * the listening socket (node:cluster) and the data directory; SIGINT/SIGTERM
+ * primary process forks workers that share the listening socket (node:cluster)
+ * and the data directory (each registers as a live storage instance); SIGINT/SIGTERM
  * drain in-flight requests everywhere before exit.
  */
 import cluster from 'node:cluster';
@@ -10,7 +10,6 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ensureRootCredentials, startApp } from '../app/index.js';
 import type { Config } from '../config/index.js';
-import { openEmbeddedStorage } from '../engine/index.js';
 
 function banner(config: Readonly<Config>, url: string, workers: number): void {
   const root = ensureRootCredentials(config.dataDir, {
@@ -38,7 +37,7 @@ function onSignals(handler: (signal: string) => void): void {
 }
 
 async function runSingle(config: Readonly<Config>): Promise<void> {
-  const app = await startApp(config, { recover: true });
+  const app = await startApp(config);
   banner(config, app.url, 1);
   onSignals(async (signal) => {
     process.stderr.write(`${signal}: finishing in-flight requests...\n`);
@@ -48,7 +47,7 @@ async function runSingle(config: Readonly<Config>): Promise<void> {
 }
 
 async function runWorker(config: Readonly<Config>): Promise<void> {
-  const app = await startApp(config, { recover: false });
+  const app = await startApp(config);
   onSignals(async () => {
     await app.close();
     process.exit(0);
@@ -62,9 +61,6 @@ async function runPrimary(config: Readonly<Config>, workers: number): Promise<vo
     ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
     ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
   });
-  // Recovery runs here, before any worker can start a write, so it can never collect an in-flight blob.
-  const engine = await openEmbeddedStorage({ dataDir: config.dataDir, fsync: config.fsync, recover: true });
-  await engine.close();
   let stopping = false;
   let announced = false;
   const fork = () => cluster.fork();

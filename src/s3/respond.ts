@@ -8,7 +8,7 @@ import type { ProtocolResponse } from './request.js';
 
 export const XML_TYPE = 'application/xml';
 
-export function xmlResponse(body: string, status = 200, headers: Record<string, string | number> = {}): ProtocolResponse {
+export function xmlResponse(body: string, status = 200, headers: Record<string, string | number | string[]> = {}): ProtocolResponse {
   return { status, headers: { 'content-type': XML_TYPE, ...headers }, body };
 }
 

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, utimesSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export class StepError extends Error {}
@@ -181,6 +181,18 @@ export function makeTree(dir: string, bigBytes = 0): void {
   writeRandomFile(path.join(dir, 'top.txt'), 42);
   writeRandomFile(path.join(dir, 'mid/medium.bin'), 300_000);
   if (bigBytes) writeRandomFile(path.join(dir, 'big.bin'), bigBytes);
+  // Back-date every file: sync tools upload when the local mtime is newer than the remote
+  // LastModified, which S3 keeps to the second, so a file written in the same second as its
+  // upload would look changed to a second sync.
+  const past = new Date(Date.now() - 3600_000);
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else utimesSync(p, past, past);
+    }
+  };
+  walk(dir);
 }
 
 export function readText(file: string): string {

@@ -7,7 +7,7 @@
  * already running S3 server instead (used to prove the suites against s3rver).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -76,11 +76,39 @@ export function httpAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Children still running when this process exits get SIGKILL, so no test leaves a server behind. */
+/**
+ * Servers run in their own process group (`sovra serve` may fork cluster workers), so a crash
+ * can kill the whole group at once, as a machine crash would, rather than only the primary
+ * (whose workers would then finish their requests gracefully). Groups still running when this
+ * process exits or is interrupted get SIGKILL, so no test leaves a server behind.
+ */
 const live = new Set<ChildProcess>();
+const killGroup = (c: ChildProcess, sig: NodeJS.Signals) => {
+  try { process.kill(-(c.pid ?? 0), sig); } catch { /* already gone */ }
+};
 process.on('exit', () => {
-  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const c of live) killGroup(c, 'SIGKILL');
 });
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    for (const c of live) killGroup(c, 'SIGKILL');
+    // Another handler (the benchmark's) may still have servers of its own to stop.
+    if (process.listenerCount(sig) === 0) process.exit(130);
+  });
+
+/** Pids whose process group is `pgid` (the server and any workers it forked). */
+export function groupPids(pgid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z') out.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return out;
+}
 
 export function externalEndpoint(): Endpoint | undefined {
   const url = process.env.SOVRA_TEST_ENDPOINT;
@@ -127,6 +155,7 @@ export async function startSovra(opts: StartOptions = {}): Promise<SovraServer> 
     [main, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)],
     {
       cwd: root,
+      detached: true,
       stdio: ['ignore', fd, fd],
       env: {
         ...process.env,
@@ -151,7 +180,7 @@ export async function startSovra(opts: StartOptions = {}): Promise<SovraServer> 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   while (!(await httpAnswers(port))) {
     if (exited() || Date.now() > deadline) {
-      if (!exited()) child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       const how = exited() ? `exited (${await done})` : 'did not answer in time';
       throw new Error(`sovra serve ${how} on port ${port}; log ${logPath}:\n${tail(logPath, 30)}`);
     }
@@ -164,16 +193,25 @@ export async function startSovra(opts: StartOptions = {}): Promise<SovraServer> 
     async stop(graceMs = 15_000) {
       if (exited()) return await done;
       child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const t = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
       const how = await done;
       clearTimeout(t);
+      await groupGone(child.pid ?? 0);
       return how;
     },
     async kill9() {
-      if (!exited()) child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       await done;
+      await groupGone(child.pid ?? 0);
     },
   };
+}
+
+/** Waits until no process of the group is left (workers die a moment after the primary). */
+async function groupGone(pgid: number): Promise<void> {
+  for (let i = 0; i < 100 && groupPids(pgid).length; i++) await sleep(50);
+  const left = groupPids(pgid);
+  if (left.length) throw new Error(`processes of server group ${pgid} still alive: ${left.join(', ')}`);
 }
 
 /** A Sovra to test against: the external endpoint if one is set, else a fresh managed server. */

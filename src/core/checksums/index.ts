@@ -6,11 +6,12 @@
  *   CRC64NVME     FULL_OBJECT only (COMPOSITE is rejected); hence also its default.
  *   CRC32, CRC32C FULL_OBJECT or COMPOSITE; COMPOSITE when the type is not given.
  *   SHA1, SHA256  COMPOSITE only: a hash of a concatenation cannot be derived from the parts'.
+ *   (none)        S3 still computes CRC64NVME FULL_OBJECT, its default integrity checksum.
  * FULL_OBJECT is the CRC of the whole object, derived at completion with combineCrc() (CRCs
  * are linear, so no re-read of the data). COMPOSITE is compositeChecksum(): a checksum of the
  * part checksums, suffixed "-N". MD5 is not a flexible checksum; it only feeds ETags.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32c } from './crc32c.js';
 import { Crc64Nvme } from './crc64nvme.js';
@@ -76,7 +77,7 @@ abstract class OnceHasher implements Hasher {
 }
 
 class CryptoHasher extends OnceHasher {
-  private readonly h;
+  private readonly h: Hash;
   constructor(name: 'md5' | 'sha1' | 'sha256') {
     super();
     this.h = createHash(name);

@@ -26,6 +26,44 @@ export function referenceCrc(alg: keyof typeof REF_POLYS, data: Uint8Array): Buf
   return out;
 }
 
+/**
+ * crc(A||B) from crc(A), crc(B) and len(B), computed the slow, textbook way as an independent
+ * check of combine.ts: convert the reflected CRCs to ordinary polynomials (bit reversal),
+ * multiply crc(A) by x^(8*len(B)) with full carry-less products and long division by P, all in
+ * BigInt with an exact (bigint) exponent, then convert back.
+ */
+export function referenceCombine(alg: keyof typeof REF_POLYS, crcA: Buffer, crcB: Buffer, lenB: bigint): Buffer {
+  const { width, poly } = REF_POLYS[alg];
+  const w = BigInt(width);
+  const rev = (v: bigint): bigint => {
+    let r = 0n;
+    for (let i = 0n; i < w; i++) if ((v >> i) & 1n) r |= 1n << (w - 1n - i);
+    return r;
+  };
+  const full = (1n << w) | rev(poly); // P including its x^width term
+  const mod = (v: bigint): bigint => {
+    for (let i = 2n * w; i >= w; i--) if ((v >> i) & 1n) v ^= full << (i - w);
+    return v;
+  };
+  const mul = (a: bigint, b: bigint): bigint => {
+    let p = 0n;
+    for (let i = 0n; i < w; i++) if ((a >> i) & 1n) p ^= b << i;
+    return mod(p);
+  };
+  let result = 1n;
+  let base = 2n; // the polynomial x
+  for (let e = 8n * lenB; e > 0n; e >>= 1n) {
+    if (e & 1n) result = mul(result, base);
+    base = mul(base, base);
+  }
+  const read = (b: Buffer): bigint => (width === 64 ? b.readBigUInt64BE(0) : BigInt(b.readUInt32BE(0)));
+  const crc = rev(mul(rev(read(crcA)), result)) ^ read(crcB);
+  const out = Buffer.alloc(width / 8);
+  if (width === 64) out.writeBigUInt64BE(crc);
+  else out.writeUInt32BE(Number(crc));
+  return out;
+}
+
 /** Deterministic PRNG (mulberry32) so a failure reproduces; the seed is in the test name. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -13,13 +13,14 @@ import { requirePrincipal, type S3Context } from '../context.js';
 import { header, type ProtocolResponse } from '../request.js';
 import { emptyResponse, xmlResponse } from '../respond.js';
 import {
+  escapeXml,
   parseCreateBucketConfiguration,
   parseVersioningConfiguration,
-  renderAccessControlPolicy,
-  renderListBuckets,
+  renderListAllMyBuckets,
   renderLocationConstraint,
   renderVersioningConfiguration,
-  renderEmptyConfig,
+  S3_XMLNS,
+  XML_DECLARATION,
 } from '../xml/index.js';
 import { bucketOf } from './target.js';
 
@@ -27,7 +28,7 @@ export async function listBuckets(ctx: S3Context): Promise<ProtocolResponse> {
   const p = requirePrincipal(ctx);
   const buckets = await ctx.deps.engine.listBuckets(p.accountId);
   return xmlResponse(
-    renderListBuckets({
+    renderListAllMyBuckets({
       owner: { id: p.accountId, displayName: p.displayName },
       buckets: buckets.map((b) => ({ name: b.name, creationDate: b.createdAt, region: b.region })),
     }),
@@ -70,17 +71,16 @@ export async function headBucket(ctx: S3Context): Promise<ProtocolResponse> {
 
 export async function getBucketLocation(ctx: S3Context): Promise<ProtocolResponse> {
   const b = ctx.bucketInfo ?? (await ctx.deps.engine.getBucket(bucketOf(ctx)));
-  return xmlResponse(renderLocationConstraint(b.region));
+  return xmlResponse(renderLocationConstraint({ region: b.region }));
 }
 
 export async function getBucketVersioning(ctx: S3Context): Promise<ProtocolResponse> {
   const b = ctx.bucketInfo ?? (await ctx.deps.engine.getBucket(bucketOf(ctx)));
-  return xmlResponse(renderVersioningConfiguration(b.versioning));
+  return xmlResponse(renderVersioningConfiguration(b.versioning ? { status: b.versioning } : {}));
 }
 
 export async function putBucketVersioning(ctx: S3Context): Promise<ProtocolResponse> {
   const conf = parseVersioningConfiguration((await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8'));
-  if (conf.mfaDelete === 'Enabled') throw fail('NotImplemented', 'MFA Delete is not implemented in Sovra.');
   if (conf.status === undefined) throw fail('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
   await ctx.deps.engine.putBucketVersioning(bucketOf(ctx), conf.status);
   return emptyResponse(200);
@@ -105,7 +105,7 @@ export async function getAcl(ctx: S3Context): Promise<ProtocolResponse> {
     if (v !== null) input.versionId = v;
     await ctx.deps.engine.headObject(input);
   }
-  return xmlResponse(renderAccessControlPolicy({ owner: { id: p.accountId, displayName: p.displayName } }));
+  return xmlResponse(renderAccessControlPolicy({ id: p.accountId, displayName: p.displayName }));
 }
 
 export async function putAcl(ctx: S3Context): Promise<ProtocolResponse> {
@@ -114,6 +114,18 @@ export async function putAcl(ctx: S3Context): Promise<ProtocolResponse> {
   if (raw.trim() !== '') throw fail('NotImplemented', 'Setting an AccessControlPolicy document is not supported in Sovra yet; use the canned ACL "private".');
   if (ctx.op.name === 'PutObjectAcl' && 'key' in ctx.op) await ctx.deps.engine.headObject({ bucket: ctx.op.bucket, key: ctx.op.key });
   return emptyResponse(200);
+}
+
+/** The owner's FULL_CONTROL grant: the whole truth about access in the storage core. */
+function renderAccessControlPolicy(owner: { id: string; displayName: string }): string {
+  const o = `<ID>${escapeXml(owner.id)}</ID><DisplayName>${escapeXml(owner.displayName)}</DisplayName>`;
+  return `${XML_DECLARATION}<AccessControlPolicy xmlns="${S3_XMLNS}"><Owner>${o}</Owner><AccessControlList>` +
+    `<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser">${o}</Grantee>` +
+    `<Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>`;
+}
+
+function renderEmptyConfig(element: string, inner: string): string {
+  return `${XML_DECLARATION}<${element} xmlns="${S3_XMLNS}">${inner}</${element}>`;
 }
 
 const UNSET: Record<string, { code?: ErrorCode; message?: string; element?: string }> = {

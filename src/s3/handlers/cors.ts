@@ -18,11 +18,11 @@ import { bucketOf } from './target.js';
 export async function getBucketCors(ctx: S3Context): Promise<ProtocolResponse> {
   const rules = await ctx.deps.engine.getBucketCors(bucketOf(ctx));
   if (rules.length === 0) throw fail('NoSuchCORSConfiguration', 'The CORS configuration does not exist', { details: { BucketName: bucketOf(ctx) } });
-  return xmlResponse(renderCorsConfiguration(rules));
+  return xmlResponse(renderCorsConfiguration({ rules }));
 }
 
 export async function putBucketCors(ctx: S3Context): Promise<ProtocolResponse> {
-  const rules = parseCorsConfiguration((await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8'));
+  const { rules } = parseCorsConfiguration(await readSmallBody(ctx, { maxBytes: 64 * 1024 }));
   await ctx.deps.engine.putBucketCors(bucketOf(ctx), rules);
   return emptyResponse(200);
 }

@@ -10,22 +10,30 @@ import { readInt } from '../headers.js';
 import type { ProtocolResponse } from '../request.js';
 import { xmlResponse } from '../respond.js';
 import {
+  renderListBucketV1,
+  renderListBucketV2,
   renderListMultipartUploads,
-  renderListObjectsV1,
-  renderListObjectsV2,
   renderListVersions,
-  s3UrlEncode,
-  type ListEntry,
+  urlEncodeListBucketV1,
+  urlEncodeListBucketV2,
+  urlEncodeListMultipartUploads,
+  urlEncodeListVersions,
+  type ListBucketV1Xml,
+  type ListBucketV2Xml,
+  type ListMultipartUploadsXml,
+  type ListVersionsXml,
+  type XmlObjectEntry,
 } from '../xml/index.js';
 import { bucketOf } from './target.js';
 
 const MAX_KEYS = 1000;
 
-function encodingOf(query: URLSearchParams): ((s: string) => string) | undefined {
+/** encoding-type=url: true when asked for; anything else is refused as S3 does. */
+function encodingOf(query: URLSearchParams): boolean {
   const e = query.get('encoding-type');
-  if (e === null) return undefined;
+  if (e === null) return false;
   if (e.toLowerCase() !== 'url') throw fail('InvalidArgument', 'Invalid Encoding Method specified in Request', { details: { ArgumentName: 'encoding-type', ArgumentValue: e } });
-  return s3UrlEncode;
+  return true;
 }
 
 function str(query: URLSearchParams, name: string): string | undefined {
@@ -38,8 +46,8 @@ function maxOf(query: URLSearchParams, name: string): number {
   return Math.min(n, MAX_KEYS);
 }
 
-function entry(o: ObjectInfo, withOwner: boolean, displayName: string): ListEntry {
-  const e: ListEntry = { key: o.key, lastModified: o.lastModified, etag: o.etag, size: o.size, storageClass: o.headers.storageClass ?? 'STANDARD' };
+function entry(o: ObjectInfo, withOwner: boolean, displayName: string): XmlObjectEntry {
+  const e: XmlObjectEntry = { key: o.key, lastModified: o.lastModified, etag: o.etag, size: o.size, storageClass: o.headers.storageClass ?? 'STANDARD' };
   if (withOwner) e.owner = { id: o.owner, displayName };
   if (o.checksum) {
     e.checksumAlgorithm = o.checksum.algorithm;
@@ -66,22 +74,19 @@ export async function listObjectsV2(ctx: S3Context): Promise<ProtocolResponse> {
   const r = await ctx.deps.engine.listObjects({ bucket: bucketOf(ctx), maxKeys, ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(after ? { after } : {}) });
   const withOwner = q.get('fetch-owner') === 'true';
   const name = requirePrincipal(ctx).displayName;
-  return xmlResponse(
-    renderListObjectsV2({
+  const doc: ListBucketV2Xml = {
       name: bucketOf(ctx),
       prefix: prefix ?? '',
       delimiter,
       maxKeys,
-      keyCount: r.objects.length + r.commonPrefixes.length,
       isTruncated: r.isTruncated,
       continuationToken: token,
       nextContinuationToken: r.isTruncated && r.nextAfter !== undefined ? Buffer.from(r.nextAfter, 'utf8').toString('base64url') : undefined,
       startAfter: str(q, 'start-after'),
-      encodingType: encode ? 'url' : undefined,
       contents: r.objects.map((o) => entry(o, withOwner, name)),
       commonPrefixes: r.commonPrefixes,
-    }),
-  );
+  };
+  return xmlResponse(renderListBucketV2(encode ? urlEncodeListBucketV2(doc) : doc));
 }
 
 export async function listObjects(ctx: S3Context): Promise<ProtocolResponse> {
@@ -93,8 +98,7 @@ export async function listObjects(ctx: S3Context): Promise<ProtocolResponse> {
   const maxKeys = maxOf(q, 'max-keys');
   const r = await ctx.deps.engine.listObjects({ bucket: bucketOf(ctx), maxKeys, ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(marker ? { after: marker } : {}) });
   const name = requirePrincipal(ctx).displayName;
-  return xmlResponse(
-    renderListObjectsV1({
+  const doc: ListBucketV1Xml = {
       name: bucketOf(ctx),
       prefix: prefix ?? '',
       marker: marker ?? '',
@@ -103,11 +107,10 @@ export async function listObjects(ctx: S3Context): Promise<ProtocolResponse> {
       delimiter,
       maxKeys,
       isTruncated: r.isTruncated,
-      encodingType: encode ? 'url' : undefined,
       contents: r.objects.map((o) => entry(o, true, name)),
       commonPrefixes: r.commonPrefixes,
-    }),
-  );
+  };
+  return xmlResponse(renderListBucketV1(encode ? urlEncodeListBucketV1(doc) : doc));
 }
 
 export async function listObjectVersions(ctx: S3Context): Promise<ProtocolResponse> {
@@ -126,8 +129,7 @@ export async function listObjectVersions(ctx: S3Context): Promise<ProtocolRespon
     ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(keyMarker ? { keyMarker } : {}), ...(versionIdMarker ? { versionIdMarker } : {}),
   });
   const name = requirePrincipal(ctx).displayName;
-  return xmlResponse(
-    renderListVersions({
+  const doc: ListVersionsXml = {
       name: bucketOf(ctx),
       prefix: prefix ?? '',
       keyMarker: keyMarker ?? '',
@@ -137,15 +139,14 @@ export async function listObjectVersions(ctx: S3Context): Promise<ProtocolRespon
       delimiter,
       maxKeys,
       isTruncated: r.isTruncated,
-      encodingType: encode ? 'url' : undefined,
       entries: r.entries.map((e) =>
         e.kind === 'version'
           ? { kind: 'version' as const, ...entry(e, true, name), versionId: e.versionId, isLatest: e.isLatest }
           : { kind: 'deleteMarker' as const, key: e.key, versionId: e.versionId, isLatest: e.isLatest, lastModified: e.lastModified, owner: { id: e.owner, displayName: name } },
       ),
       commonPrefixes: r.commonPrefixes,
-    }),
-  );
+  };
+  return xmlResponse(renderListVersions(encode ? urlEncodeListVersions(doc) : doc));
 }
 
 export async function listMultipartUploads(ctx: S3Context): Promise<ProtocolResponse> {
@@ -161,8 +162,7 @@ export async function listMultipartUploads(ctx: S3Context): Promise<ProtocolResp
     ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(keyMarker ? { keyMarker } : {}), ...(uploadIdMarker ? { uploadIdMarker } : {}),
   });
   const name = requirePrincipal(ctx).displayName;
-  return xmlResponse(
-    renderListMultipartUploads({
+  const doc: ListMultipartUploadsXml = {
       bucket: bucketOf(ctx),
       prefix: prefix ?? '',
       delimiter,
@@ -172,7 +172,6 @@ export async function listMultipartUploads(ctx: S3Context): Promise<ProtocolResp
       nextUploadIdMarker: r.nextUploadIdMarker,
       maxUploads,
       isTruncated: r.isTruncated,
-      encodingType: encode ? 'url' : undefined,
       uploads: r.uploads.map((u) => ({
         key: u.key,
         uploadId: u.uploadId,
@@ -184,6 +183,6 @@ export async function listMultipartUploads(ctx: S3Context): Promise<ProtocolResp
         ...(u.checksumType ? { checksumType: u.checksumType } : {}),
       })),
       commonPrefixes: r.commonPrefixes,
-    }),
-  );
+  };
+  return xmlResponse(renderListMultipartUploads(encode ? urlEncodeListMultipartUploads(doc) : doc));
 }

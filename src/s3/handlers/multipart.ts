@@ -33,7 +33,7 @@ import {
 } from '../xml/index.js';
 import { assertSourceReadable } from './access.js';
 import { assertKey } from './object-write.js';
-import { checksumHeaders, versionHeader } from './object-headers.js';
+import { checksumHeaders, versionHeader, xmlChecksum } from './object-headers.js';
 import { bucketOf, keyOf } from './target.js';
 
 function uploadIdOf(ctx: S3Context): string {
@@ -97,9 +97,13 @@ export async function uploadPartCopy(ctx: S3Context): Promise<ProtocolResponse> 
 }
 
 export async function completeMultipartUpload(ctx: S3Context): Promise<ProtocolResponse> {
-  const doc = parseCompleteMultipartUpload((await readSmallBody(ctx, { maxBytes: 4 * 1024 * 1024 })).toString('utf8'));
+  const doc = parseCompleteMultipartUpload(await readSmallBody(ctx, { maxBytes: 4 * 1024 * 1024 }));
   const input: CompleteMultipartInput = {
-    bucket: bucketOf(ctx), key: keyOf(ctx), uploadId: uploadIdOf(ctx), parts: doc.parts, signal: ctx.req.signal,
+    bucket: bucketOf(ctx), key: keyOf(ctx), uploadId: uploadIdOf(ctx), signal: ctx.req.signal,
+    parts: doc.parts.map((part) => {
+      const checksum = Object.values(part.checksums ?? {})[0];
+      return checksum === undefined ? { partNumber: part.partNumber, etag: part.etag } : { partNumber: part.partNumber, etag: part.etag, checksum };
+    }),
   };
   const full = readChecksumHeader(ctx.req.headers);
   if (full) {
@@ -114,7 +118,7 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<ProtocolR
   const host = header(ctx.req.headers, 'host') ?? 'localhost';
   const location = `${ctx.req.secure ? 'https' : 'http'}://${host}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
   return xmlResponse(
-    renderCompleteMultipartUpload({ location, bucket, key, etag: result.etag, ...(result.checksum ? { checksum: result.checksum } : {}) }),
+    renderCompleteMultipartUpload({ location, bucket, key, etag: result.etag, ...xmlChecksum(result.checksum) }),
     200,
     { ...versionHeader(result.versionId, ctx.bucketInfo?.versioning !== undefined), ...checksumHeaders(result.checksum) },
   );
@@ -152,7 +156,7 @@ export async function listParts(ctx: S3Context): Promise<ProtocolResponse> {
         lastModified: part.lastModified,
         etag: part.etag,
         size: part.size,
-        ...(part.checksum && r.upload.checksumAlgorithm ? { checksum: { algorithm: r.upload.checksumAlgorithm, value: part.checksum } } : {}),
+        ...(part.checksum && r.upload.checksumAlgorithm ? { checksums: { [r.upload.checksumAlgorithm]: part.checksum } } : {}),
       })),
     }),
   );

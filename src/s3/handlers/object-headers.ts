@@ -7,6 +7,11 @@ import { checksumHeaderName } from '../headers.js';
 
 export type Headers = Record<string, string | number | string[]>;
 
+/** A stored checksum in the shape the XML result documents take. */
+export function xmlChecksum(c: ChecksumValue | undefined): { checksums?: Partial<Record<ChecksumValue['algorithm'], string>>; checksumType?: ChecksumValue['type'] } {
+  return c ? { checksums: { [c.algorithm]: c.value }, checksumType: c.type } : {};
+}
+
 export function checksumHeaders(c: ChecksumValue | undefined): Headers {
   if (!c) return {};
   return { [checksumHeaderName(c.algorithm)]: c.value, 'x-amz-checksum-type': c.type };

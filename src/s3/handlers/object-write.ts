@@ -23,7 +23,7 @@ import { header, type ProtocolResponse } from '../request.js';
 import { emptyResponse, xmlResponse } from '../respond.js';
 import { S3_ERRORS } from '../errors.js';
 import { parseDelete, renderCopyObjectResult, renderDeleteResult } from '../xml/index.js';
-import { checksumHeaders, versionHeader } from './object-headers.js';
+import { checksumHeaders, versionHeader, xmlChecksum } from './object-headers.js';
 import { bucketOf, keyOf } from './target.js';
 import { assertSourceReadable } from './access.js';
 
@@ -93,7 +93,7 @@ export async function copyObject(ctx: S3Context): Promise<ProtocolResponse> {
   const alg = parseChecksumAlgorithm(header(ctx.req.headers, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm');
   if (alg) input.checksumAlgorithm = alg;
   const result = await ctx.deps.engine.copyObject(input);
-  const body = renderCopyObjectResult({ etag: result.etag, lastModified: result.lastModified, ...(result.checksum ? { checksum: result.checksum } : {}) });
+  const body = renderCopyObjectResult({ etag: result.etag, lastModified: result.lastModified, ...xmlChecksum(result.checksum) });
   const headers: Record<string, string> = { ...versionHeader(result.versionId, ctx.bucketInfo?.versioning !== undefined) } as Record<string, string>;
   if (source.versionId !== undefined || result.sourceVersionId !== 'null') headers['x-amz-copy-source-version-id'] = result.sourceVersionId;
   return xmlResponse(body, 200, headers);
@@ -118,9 +118,12 @@ export async function deleteObject(ctx: S3Context): Promise<ProtocolResponse> {
 export async function deleteObjects(ctx: S3Context): Promise<ProtocolResponse> {
   const bucket = bucketOf(ctx);
   const owner = requirePrincipal(ctx).accountId;
-  const doc = parseDelete((await readSmallBody(ctx, { maxBytes: 2 * 1024 * 1024, requireIntegrity: true })).toString('utf8'));
+  const doc = parseDelete(await readSmallBody(ctx, { maxBytes: 2 * 1024 * 1024, requireIntegrity: true }));
   const deleted: { key: string; versionId?: string; deleteMarker?: boolean; deleteMarkerVersionId?: string }[] = [];
   const errors: { key: string; versionId?: string; code: string; message: string }[] = [];
+  if (doc.objects.some((o) => o.etag !== undefined || o.lastModifiedTime !== undefined || o.size !== undefined)) {
+    throw fail('NotImplemented', 'Conditional deletes in DeleteObjects (ETag, LastModifiedTime, Size) are not implemented in Sovra yet.');
+  }
   for (const obj of doc.objects) {
     try {
       if (Buffer.byteLength(obj.key) > MAX_KEY_BYTES) throw fail('KeyTooLongError', 'Your key is too long');

@@ -44,7 +44,7 @@ class SizeGuard extends Transform {
 
 export async function postObject(ctx: S3Context): Promise<ProtocolResponse> {
   const bucket = bucketOf(ctx);
-  const form = await parseMultipartForm(ctx.req.body, header(ctx.req.headers, 'content-type') ?? '');
+  const form = await parseMultipartForm(ctx.req.body, { contentType: header(ctx.req.headers, 'content-type') ?? '' });
   const fields = form.fields;
   const { accessKeyId, conditions } = await verifyPostPolicy(fields, {
     bucket,
@@ -73,7 +73,11 @@ export async function postObject(ctx: S3Context): Promise<ProtocolResponse> {
   if (checksum) claims.checksum = checksum;
   if (asHeaders['content-md5'] !== undefined) claims.md5Base64 = asHeaders['content-md5'];
 
-  const guard = new SizeGuard((n, final) => conditions.checkContentLength(n, final));
+  const range = conditions.contentLengthRange;
+  // Oversize fails as soon as it is seen; undersize can only be judged at the end.
+  const guard = new SizeGuard((n, final) => {
+    if (final || (range !== undefined && n > range.max)) conditions.checkContentLength(n);
+  });
   form.file.stream.on('error', (e) => guard.destroy(e));
   const input: PutObjectInput = {
     bucket, key, owner: principal.accountId, body: form.file.stream.pipe(guard), claims,
@@ -82,6 +86,7 @@ export async function postObject(ctx: S3Context): Promise<ProtocolResponse> {
   const tags = readTaggingHeader(asHeaders);
   if (tags) input.tags = tags;
   const result = await ctx.deps.engine.putObject(input);
+  await form.done;
 
   const headers: Record<string, string> = { etag: result.etag };
   if (b.versioning !== undefined) headers['x-amz-version-id'] = result.versionId;

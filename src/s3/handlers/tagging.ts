@@ -23,11 +23,11 @@ function versionHeaders(ctx: S3Context, versionId: string): Record<string, strin
 
 export async function getObjectTagging(ctx: S3Context): Promise<ProtocolResponse> {
   const r = await ctx.deps.engine.getObjectTagging(target(ctx));
-  return xmlResponse(renderTagging(Object.entries(r.tags).map(([key, value]) => ({ key, value }))), 200, versionHeaders(ctx, r.versionId));
+  return xmlResponse(renderTagging({ tags: Object.entries(r.tags).map(([key, value]) => ({ key, value })) }), 200, versionHeaders(ctx, r.versionId));
 }
 
 export async function putObjectTagging(ctx: S3Context): Promise<ProtocolResponse> {
-  const tagSet = parseTagging((await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8'));
+  const { tags: tagSet } = parseTagging(await readSmallBody(ctx, { maxBytes: 64 * 1024 }));
   const tags: Record<string, string> = {};
   for (const t of tagSet) tags[t.key] = t.value;
   validateTags(tags);

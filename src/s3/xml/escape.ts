@@ -12,28 +12,30 @@
  * Tab and LF are legal and survive parsing, so they stay literal.
  */
 
-// Non-global twin for a cheap test: most strings need no escaping at all.
-const NEEDS_ESCAPE = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-const ESCAPABLE = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-function escapeChar(ch: string): string {
-  switch (ch) {
-    case '&':
-      return '&amp;';
-    case '<':
-      return '&lt;';
-    case '>':
-      return '&gt;';
-    case '"':
-      return '&quot;';
-    case "'":
-      return '&apos;';
-    default:
-      return `&#x${ch.charCodeAt(0).toString(16).toUpperCase()};`;
-  }
-}
-
-/** Escapes `& < > " '` and renders XML-1.0-illegal characters as `&#xH;`. */
+/**
+ * Escapes `& < > " '` and renders XML-1.0-illegal characters as `&#xH;`.
+ * A char-code scan rather than a regex replace: this runs for every key,
+ * ETag and prefix of a 1000-entry listing, and the scan is about twice as fast.
+ */
 export function escapeXml(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPABLE, escapeChar) : s;
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let ref: string;
+    if (c >= 0x3f) {
+      // '?' and above: only U+FFFE and U+FFFF need attention.
+      if (c < 0xfffe) continue;
+      ref = c === 0xfffe ? '&#xFFFE;' : '&#xFFFF;';
+    } else if (c === 0x26) ref = '&amp;';
+    else if (c === 0x3c) ref = '&lt;';
+    else if (c === 0x3e) ref = '&gt;';
+    else if (c === 0x22) ref = '&quot;';
+    else if (c === 0x27) ref = '&apos;';
+    else if (c >= 0x20 || c === 0x09 || c === 0x0a) continue;
+    else ref = `&#x${c.toString(16).toUpperCase()};`; // C0 controls, including CR
+    out += s.slice(last, i) + ref;
+    last = i + 1;
+  }
+  return last === 0 ? s : out + s.slice(last);
 }

@@ -8,7 +8,7 @@
  * " a ", "0123" and "a\rb" (sent as a&#13;b) survive.
  */
 import { MAX_DELETE_OBJECTS, XML_BODY_LIMITS } from './limits.js';
-import { childGroups, leafText, malformed, optionalLeaf, parseXmlBody, requiredLeaf } from './parse-xml.js';
+import { childGroups, malformed, optionalLeaf, parseXmlBody, parseXmlBoolean, requiredLeaf } from './parse-xml.js';
 
 export interface XmlDeleteObject {
   key: string;
@@ -33,13 +33,6 @@ export interface ParseDeleteOptions {
 }
 
 const OBJECT_CHILDREN = ['Key', 'VersionId', 'ETag', 'LastModifiedTime', 'Size'] as const;
-
-export function parseXmlBoolean(text: string, what: string): boolean {
-  const t = text.trim().toLowerCase();
-  if (t === 'true' || t === '1') return true;
-  if (t === 'false' || t === '0') return false;
-  throw malformed(`<${what}> must be true or false`);
-}
 
 export function parseDelete(body: string | Uint8Array, opts: ParseDeleteOptions = {}): DeleteXml {
   const maxObjects = opts.maxObjects ?? MAX_DELETE_OBJECTS;
@@ -76,6 +69,3 @@ export function parseDelete(body: string | Uint8Array, opts: ParseDeleteOptions 
   });
   return { quiet, objects };
 }
-
-// Re-exported for tests that want the raw leaf reader on a Delete tree.
-export { leafText };

@@ -3,14 +3,16 @@
  *
  * fast-xml-parser does the tokenising; around it we enforce what it does not:
  * - a byte limit, checked before any work;
- * - strict UTF-8 and the XML 1.0 character set (literal control characters are
- *   not well-formed XML; AWS answers MalformedXML too);
+ * - strict UTF-8;
  * - no DOCTYPE or other markup declarations at all (XXE, entity bombs);
  * - references limited to the five predefined entities and numeric character
- *   references. As in XML 1.1, a reference may name a C0 control (`&#x1;`):
- *   that is the only way a key holding one can be sent. NUL, surrogates,
- *   U+FFFE and U+FFFF are refused. AWS refuses all C0 references, so we
- *   accept a superset;
+ *   references;
+ * - C0 control characters (other than tab, LF, CR) are accepted, literally or
+ *   as references such as `&#x1;`. This is a deliberate superset of XML 1.0
+ *   and of AWS, which answers MalformedXML: the AWS SDKs (JS v3, boto3) send
+ *   such keys literally in DeleteObjects, and a key that can be written should
+ *   be deletable in bulk. NUL, U+FFFE, U+FFFF and unpaired surrogates are
+ *   refused in either form;
  * - well-formedness (matching tags, one root), via its validator;
  * - text exactly as sent: no trimming, no number/boolean coercion, so a key
  *   "0123", "true" or " a " stays that string. CR/CRLF become LF per the XML
@@ -104,8 +106,8 @@ const parser = new XMLParser({
   maxNestedTags: 16,
 });
 
-// Characters XML 1.0 does not allow literally; an unpaired surrogate can only come from a string input.
-const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/u;
+// Characters refused even literally (see the header); an unpaired surrogate can only come from a string input.
+const ILLEGAL_CHAR = /[\u0000\uFFFE\uFFFF]|[\uD800-\uDFFF]/u;
 
 /** `<!` may only open a comment or CDATA section; anything else is a DOCTYPE/ENTITY/ELEMENT declaration. */
 function assertNoDeclarations(xml: string): void {
@@ -117,6 +119,46 @@ function assertNoDeclarations(xml: string): void {
     else throw malformed('DOCTYPE and other markup declarations are not allowed');
     if (end === -1) throw malformed('unterminated comment or CDATA section');
     i = xml.indexOf('<!', end + 3);
+  }
+}
+
+/** Index after any whitespace, comments and processing instructions from i; -1 if one is unterminated. */
+function skipMisc(xml: string, i: number): number {
+  while (i < xml.length) {
+    const c = xml.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+    else if (xml.startsWith('<!--', i)) {
+      const end = xml.indexOf('-->', i + 4);
+      if (end === -1) return -1;
+      i = end + 3;
+    } else if (xml.startsWith('<?', i)) {
+      const end = xml.indexOf('?>', i + 2);
+      if (end === -1) return -1;
+      i = end + 2;
+    } else break;
+  }
+  return i;
+}
+
+/**
+ * The validator checks for content after the root only when the root has an
+ * end tag, and the parser drops top-level text; so for a self-closing root
+ * (`<Tagging/>junk`) we check the tail ourselves.
+ */
+function assertNothingAfterSelfClosingRoot(xml: string): void {
+  const start = skipMisc(xml, 0);
+  let quote = 0;
+  for (let j = start + 1; j > 0 && j < xml.length; j++) {
+    const c = xml.charCodeAt(j);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x3e) {
+      if (xml.charCodeAt(j - 1) === 0x2f && skipMisc(xml, j + 1) !== xml.length) {
+        throw malformed('unexpected content after the root element');
+      }
+      return;
+    }
   }
 }
 
@@ -139,6 +181,9 @@ function utf8Length(body: string | Uint8Array): number {
   return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
 }
 
+// XML's whitespace (S ::= #x20 | #x9 | #xD | #xA); String.prototype.trim would also accept NBSP and friends.
+const XML_BLANK = /^[ \t\r\n]*$/;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** The body as text, or undefined when it is empty or only whitespace. Enforces the byte limit. */
@@ -157,7 +202,7 @@ export function bodyText(body: string | Uint8Array, maxBytes: number): string | 
       throw malformed('the request body is not valid UTF-8');
     }
   }
-  return text.trim() === '' ? undefined : text;
+  return XML_BLANK.test(text) ? undefined : text;
 }
 
 export interface ParseOptions {
@@ -182,11 +227,12 @@ export function parseXmlText(text: string, root: string): XmlElement {
   const bad = ILLEGAL_CHAR.exec(text);
   if (bad !== null) {
     const cp = bad[0].codePointAt(0) ?? 0;
-    throw malformed(`character U+${cp.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML; use a character reference`);
+    throw malformed(`character U+${cp.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`);
   }
   assertNoDeclarations(text);
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw malformed(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  assertNothingAfterSelfClosingRoot(text);
 
   let tree: unknown;
   try {
@@ -207,7 +253,7 @@ export function parseXmlText(text: string, root: string): XmlElement {
  * non-whitespace text are schema violations, as they are for AWS.
  */
 export function childGroups(parent: XmlElement, allowed: readonly string[]): Map<string, XmlElement[]> {
-  if (parent.text.trim() !== '') throw malformed(`unexpected text inside <${parent.name}>`);
+  if (!XML_BLANK.test(parent.text)) throw malformed(`unexpected text inside <${parent.name}>`);
   const groups = new Map<string, XmlElement[]>();
   for (const child of parent.children) {
     if (!allowed.includes(child.name)) throw malformed(`unexpected element <${child.name}> inside <${parent.name}>`);
@@ -248,4 +294,12 @@ export function optionalLeaf(groups: Map<string, XmlElement[]>, name: string, pa
 /** Exact text of a required leaf child. */
 export function requiredLeaf(groups: Map<string, XmlElement[]>, name: string, parent: XmlElement): string {
   return leafText(requiredChild(groups, name, parent));
+}
+
+/** xsd:boolean, leniently cased: true/false/1/0 around optional whitespace. */
+export function parseXmlBoolean(text: string, what: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (t === 'true' || t === '1') return true;
+  if (t === 'false' || t === '0') return false;
+  throw malformed(`<${what}> must be true or false`);
 }

@@ -15,13 +15,26 @@
 const HEX = '0123456789ABCDEF';
 const KEEP = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/') KEEP[c.charCodeAt(0)] = 1;
+const PERCENT: string[] = [];
+for (let b = 0; b < 256; b++) PERCENT.push('%' + HEX[b >> 4] + HEX[b & 15]);
 const NOTHING_TO_ENCODE = /^[A-Za-z0-9\-._~/]*$/;
 
 export function s3UrlEncode(s: string): string {
   if (NOTHING_TO_ENCODE.test(s)) return s;
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
-    out += b < 128 && KEEP[b] === 1 ? String.fromCharCode(b) : '%' + HEX[b >> 4] + HEX[b & 15];
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return out + s.slice(last, i) + encodeBytes(s.slice(i)); // rare: UTF-8 bytes for the rest
+    if (KEEP[c] === 1) continue;
+    out += s.slice(last, i) + PERCENT[c];
+    last = i + 1;
   }
+  return out + s.slice(last);
+}
+
+function encodeBytes(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) out += b < 128 && KEEP[b] === 1 ? String.fromCharCode(b) : PERCENT[b];
   return out;
 }

@@ -1,0 +1,205 @@
+/**
+ * BlobStore on a local filesystem.
+ *
+ * Layout under root:
+ *   blobs/ab/cd/<id>     committed blobs; id = 128 random bits in hex, ab/cd its first 4 digits
+ *   tmp/<instance>/<r>   in-flight writes of one engine instance (see engine/recovery.ts)
+ * Object keys never become paths: ids are generated here and validated on every call.
+ *
+ * Durability (fsync: true, the default): a blob's data is fdatasync'ed before the rename
+ * and its directory is fsync'ed after it (and each newly created fan-out directory's
+ * parent), so a committed blob survives power loss. With fsync: false, commits survive a
+ * process crash (the page cache holds them) but not a power loss.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addAbortSignal, Readable } from 'node:stream';
+import type { BlobStat, BlobStore, BlobWriter, CleanTempOptions, IoOptions, ReadOptions } from '../blob-store.js';
+import { FsBlobWriter } from './fs-blob-writer.js';
+
+export interface FsBlobStoreOptions {
+  root: string;
+  /** fsync data and directories on commit. Default true. */
+  fsync?: boolean;
+  /** Names this instance's temporary area (an InstanceRegistry lease id). Default: random. */
+  instanceId?: string;
+  /** Read chunk size; large chunks make big GETs cheap. Default 1 MiB. */
+  readHighWaterMark?: number;
+}
+
+const BLOB_ID = /^[0-9a-f]{32}$/;
+const HEX2 = /^[0-9a-f]{2}$/;
+
+export class FsBlobStore implements BlobStore {
+  readonly root: string;
+  readonly instanceId: string;
+  private readonly fsync: boolean;
+  private readonly highWaterMark: number;
+  private readonly blobsDir: string;
+  private readonly tmpDir: string;
+  private readonly knownDirs = new Set<string>();
+  private tmpReady: Promise<void> | undefined;
+
+  constructor(opts: FsBlobStoreOptions) {
+    this.root = opts.root;
+    this.fsync = opts.fsync ?? true;
+    this.instanceId = opts.instanceId ?? randomBytes(16).toString('hex');
+    if (!/^[0-9A-Za-z_-]{1,64}$/.test(this.instanceId)) throw new Error('invalid blob store instance id');
+    this.highWaterMark = opts.readHighWaterMark ?? 1024 * 1024;
+    this.blobsDir = join(this.root, 'blobs');
+    this.tmpDir = join(this.root, 'tmp', this.instanceId);
+  }
+
+  async createWriter(opts?: IoOptions): Promise<BlobWriter> {
+    opts?.signal?.throwIfAborted();
+    return new FsBlobWriter({
+      fsync: this.fsync,
+      tempPath: async () => {
+        this.tmpReady ??= mkdir(this.tmpDir, { recursive: true }).then(() => undefined);
+        await this.tmpReady;
+        return join(this.tmpDir, randomBytes(12).toString('hex'));
+      },
+      publish: (tempPath) => this.publish(tempPath),
+    });
+  }
+
+  private async publish(tempPath: string): Promise<string> {
+    const id = randomBytes(16).toString('hex');
+    const dir = this.dirOf(id);
+    await this.ensureDir(dir);
+    await rename(tempPath, join(dir, id));
+    if (this.fsync) await syncDir(dir);
+    return id;
+  }
+
+  /** Creates a fan-out directory once; when new, its parents' entries are made durable too. */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    const created = await mkdir(dir, { recursive: true });
+    if (created !== undefined && this.fsync) {
+      await syncDir(join(dir, '..'));
+      await syncDir(join(dir, '..', '..'));
+    }
+    this.knownDirs.add(dir);
+  }
+
+  private dirOf(id: string): string {
+    return join(this.blobsDir, id.slice(0, 2), id.slice(2, 4));
+  }
+
+  private pathOf(id: string): string {
+    if (!BLOB_ID.test(id)) throw new Error(`invalid blob id: ${JSON.stringify(id)}`);
+    return join(this.dirOf(id), id);
+  }
+
+  async open(id: string, opts: ReadOptions = {}): Promise<Readable | undefined> {
+    opts.signal?.throwIfAborted();
+    const path = this.pathOf(id);
+    let file;
+    try {
+      file = await open(path, 'r');
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+    const start = opts.start ?? 0;
+    if (opts.end !== undefined && opts.end < start) {
+      await file.close();
+      return Readable.from([]);
+    }
+    const stream = file.createReadStream({ start, end: opts.end, highWaterMark: this.highWaterMark });
+    return opts.signal ? addAbortSignal(opts.signal, stream) : stream;
+  }
+
+  async stat(id: string, opts?: IoOptions): Promise<BlobStat | undefined> {
+    opts?.signal?.throwIfAborted();
+    try {
+      const s = await stat(this.pathOf(id));
+      return { size: s.size, modifiedAt: s.mtime };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async delete(id: string, opts?: IoOptions): Promise<void> {
+    opts?.signal?.throwIfAborted();
+    await rm(this.pathOf(id), { force: true });
+  }
+
+  async *list(opts?: IoOptions): AsyncIterable<string> {
+    for (const a of await readdirOrEmpty(this.blobsDir)) {
+      if (!HEX2.test(a)) continue;
+      for (const b of await readdirOrEmpty(join(this.blobsDir, a))) {
+        if (!HEX2.test(b)) continue;
+        let dir;
+        try {
+          dir = await opendir(join(this.blobsDir, a, b));
+        } catch (e) {
+          if (isNotFound(e)) continue;
+          throw e;
+        }
+        for await (const entry of dir) {
+          opts?.signal?.throwIfAborted();
+          if (entry.isFile() && BLOB_ID.test(entry.name) && entry.name.startsWith(a + b)) yield entry.name;
+        }
+      }
+    }
+  }
+
+  async cleanTemp(opts: CleanTempOptions): Promise<number> {
+    const tmpRoot = join(this.root, 'tmp');
+    let removed = 0;
+    for (const name of await readdirOrEmpty(tmpRoot)) {
+      opts.signal?.throwIfAborted();
+      const path = join(tmpRoot, name);
+      const s = await stat(path).catch(() => undefined);
+      if (s === undefined) continue;
+      if (!s.isDirectory()) {
+        if (s.mtime < opts.olderThan) removed += await removeCount(path);
+        continue;
+      }
+      if (!opts.live.has(name)) {
+        removed += await removeCount(path);
+        continue;
+      }
+      for (const file of await readdirOrEmpty(path)) {
+        const fs = await stat(join(path, file)).catch(() => undefined);
+        if (fs !== undefined && fs.mtime < opts.olderThan) removed += await removeCount(join(path, file));
+      }
+    }
+    return removed;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (e) {
+    if (isNotFound(e)) return [];
+    throw e;
+  }
+}
+
+/** Removes a file or directory tree and returns how many files it held. */
+async function removeCount(path: string): Promise<number> {
+  const s = await stat(path).catch(() => undefined);
+  if (s === undefined) return 0;
+  const n = s.isDirectory() ? (await readdir(path, { recursive: true })).length : 1;
+  await rm(path, { recursive: true, force: true });
+  return n;
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as { code?: string }).code === 'ENOENT';
+}

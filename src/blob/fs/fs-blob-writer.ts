@@ -1,0 +1,109 @@
+/**
+ * A BlobWriter onto a private temporary file. Small chunks are gathered and written with
+ * one writev once FLUSH_BYTES accumulate, so a small object costs one write; the file is
+ * only opened at the first flush, so an aborted small upload never touches the disk.
+ * commit: (fdatasync) → close → rename into the fan-out directory → (fsync that directory).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
+import type { BlobWriter, IoOptions } from '../blob-store.js';
+
+const FLUSH_BYTES = 256 * 1024;
+
+export interface WriterHost {
+  readonly fsync: boolean;
+  /** Makes sure the temp area exists; returns the path for a new temp file. */
+  tempPath(): Promise<string>;
+  /** Moves a finished temp file into place under a new blob id (durably if fsync). */
+  publish(tempPath: string): Promise<string>;
+}
+
+type State = 'open' | 'committed' | 'aborted';
+
+export class FsBlobWriter implements BlobWriter {
+  private state: State = 'open';
+  private file: FileHandle | undefined;
+  private path: string | undefined;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private written = 0;
+
+  constructor(private readonly host: WriterHost) {}
+
+  get size(): number {
+    return this.written + this.pendingBytes;
+  }
+
+  async write(chunk: Uint8Array, opts?: IoOptions): Promise<void> {
+    this.assertOpen();
+    opts?.signal?.throwIfAborted();
+    if (chunk.byteLength === 0) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.byteLength;
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  async commit(opts?: IoOptions): Promise<string> {
+    this.assertOpen();
+    opts?.signal?.throwIfAborted();
+    await this.flush();
+    const file = this.file ?? (await this.openFile());
+    if (this.host.fsync) await file.datasync();
+    this.file = undefined;
+    await file.close();
+    opts?.signal?.throwIfAborted();
+    const id = await this.host.publish(this.path as string);
+    this.state = 'committed';
+    return id;
+  }
+
+  async abort(): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'aborted';
+    this.pending = [];
+    this.pendingBytes = 0;
+    const file = this.file;
+    this.file = undefined;
+    if (file !== undefined) await file.close().catch(() => undefined);
+    if (this.path !== undefined) await rm(this.path, { force: true }).catch(() => undefined);
+  }
+
+  private assertOpen(): void {
+    if (this.state !== 'open') throw new Error(`blob writer is ${this.state}`);
+  }
+
+  private async openFile(): Promise<FileHandle> {
+    this.path = await this.host.tempPath();
+    this.file = await open(this.path, 'wx');
+    return this.file;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const file = this.file ?? (await this.openFile());
+    let buffers = this.pending;
+    let left = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    while (left > 0) {
+      const { bytesWritten } = await file.writev(buffers as NodeJS.ArrayBufferView[]);
+      this.written += bytesWritten;
+      left -= bytesWritten;
+      if (left > 0) buffers = dropBytes(buffers, bytesWritten);
+    }
+  }
+}
+
+/** The buffers that remain after the first n bytes were written (short writes are rare but legal). */
+function dropBytes(buffers: Uint8Array[], n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const b of buffers) {
+    if (n >= b.byteLength) {
+      n -= b.byteLength;
+      continue;
+    }
+    out.push(n > 0 ? b.subarray(n) : b);
+    n = 0;
+  }
+  return out;
+}

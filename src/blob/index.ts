@@ -1,0 +1,8 @@
+/**
+ * blob/: the BlobStore port (streamed writes committed atomically, ranged reads, delete,
+ * listing for garbage collection). Implementations live in subfolders (fs/, later s3/) and
+ * are imported only by the composition root and contract tests.
+ *
+ * Allowed imports: core/ only (and node: built-ins).
+ */
+export type { BlobStat, BlobStore, BlobWriter, CleanTempOptions, IoOptions, ReadOptions } from './blob-store.js';

@@ -1,0 +1,72 @@
+/** Bucket lifecycle and bucket-level settings. */
+import { fail } from '../core/errors.js';
+import { noSuchBucket, type EngineContext } from './context.js';
+import { toBucket } from './mappers.js';
+import type { Bucket, CorsRule } from './types.js';
+
+export async function createBucket(ctx: EngineContext, input: { name: string; owner: string; region: string }): Promise<Bucket> {
+  return ctx.meta.write(async (tx) => {
+    const existing = await tx.buckets.get(input.name);
+    if (existing === undefined) {
+      const record = { name: input.name, owner: input.owner, region: input.region, createdAt: ctx.now() };
+      await tx.buckets.insert(record);
+      return toBucket(record);
+    }
+    if (existing.owner === input.owner) {
+      throw fail('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', {
+        resource: input.name,
+        details: { BucketName: input.name },
+      });
+    }
+    throw fail(
+      'BucketAlreadyExists',
+      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+      { resource: input.name, details: { BucketName: input.name } },
+    );
+  });
+}
+
+/** Refused while any version or delete marker remains; in-progress uploads go with the bucket. */
+export async function deleteBucket(ctx: EngineContext, name: string): Promise<void> {
+  const garbage = await ctx.meta.write(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    if (await tx.objects.hasAny(name)) {
+      throw fail('BucketNotEmpty', 'The bucket you tried to delete is not empty', { resource: name, details: { BucketName: name } });
+    }
+    const parts = await tx.uploads.removeByBucket(name);
+    await tx.buckets.remove(name);
+    return parts;
+  });
+  ctx.discard(garbage);
+}
+
+export async function getBucket(ctx: EngineContext, name: string): Promise<Bucket> {
+  const b = await ctx.meta.read((tx) => tx.buckets.get(name));
+  if (b === undefined) throw noSuchBucket(name);
+  return toBucket(b);
+}
+
+export async function listBuckets(ctx: EngineContext, owner?: string): Promise<Bucket[]> {
+  return (await ctx.meta.read((tx) => tx.buckets.list(owner))).map(toBucket);
+}
+
+export async function putBucketVersioning(ctx: EngineContext, name: string, status: 'Enabled' | 'Suspended'): Promise<void> {
+  await ctx.meta.write(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    await tx.buckets.setVersioning(name, status);
+  });
+}
+
+export async function putBucketCors(ctx: EngineContext, name: string, rules: CorsRule[] | null): Promise<void> {
+  await ctx.meta.write(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    await tx.buckets.setCors(name, rules === null || rules.length === 0 ? undefined : rules);
+  });
+}
+
+export async function getBucketCors(ctx: EngineContext, name: string): Promise<CorsRule[]> {
+  return ctx.meta.read(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    return (await tx.buckets.getCors(name)) ?? [];
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * What every engine operation shares: the stores, the clock, the limits, and the
+ * best-effort deletion of blobs that a committed transaction made unreachable (a failure
+ * there only leaves garbage for the collector; see recovery.ts).
+ */
+import { fail } from '../core/errors.js';
+import type { BlobStore } from '../blob/index.js';
+import type { MetaStore } from '../meta/index.js';
+
+export const GiB = 1024 * 1024 * 1024;
+export const MiB = 1024 * 1024;
+
+export interface EngineLimits {
+  /** Largest PutObject / UploadPart body. S3: 5 GiB. */
+  maxPutSize: number;
+  /** Largest CopyObject / UploadPartCopy source. S3: 5 GiB. */
+  maxCopySize: number;
+  /** Smallest part (all but the last) at CompleteMultipartUpload. S3: 5 MiB. */
+  minPartSize: number;
+  /** Largest key in UTF-8 bytes. S3: 1024. */
+  maxKeyBytes: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = {
+  maxPutSize: 5 * GiB,
+  maxCopySize: 5 * GiB,
+  minPartSize: 5 * MiB,
+  maxKeyBytes: 1024,
+};
+
+export interface EngineContext {
+  readonly meta: MetaStore;
+  readonly blobs: BlobStore;
+  readonly limits: EngineLimits;
+  now(): Date;
+  /** Deletes blobs after a commit made them unreachable; never throws. */
+  discard(blobIds: readonly string[]): void;
+  /** Resolves when every pending discard has finished. */
+  drain(): Promise<void>;
+}
+
+export function createContext(opts: {
+  meta: MetaStore;
+  blobs: BlobStore;
+  clock?: () => Date;
+  limits?: Partial<EngineLimits>;
+  onBackgroundError?: (e: unknown) => void;
+}): EngineContext {
+  const pending = new Set<Promise<void>>();
+  const clock = opts.clock ?? (() => new Date());
+  const onError = opts.onBackgroundError ?? (() => undefined);
+  return {
+    meta: opts.meta,
+    blobs: opts.blobs,
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    now: clock,
+    discard(blobIds) {
+      for (const id of blobIds) {
+        const p: Promise<void> = opts.blobs
+          .delete(id)
+          .catch(onError)
+          .finally(() => pending.delete(p));
+        pending.add(p);
+      }
+    },
+    async drain() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}
+
+/** KeyTooLongError for keys over the limit (the S3 layer validates everything else). */
+export function assertKey(ctx: EngineContext, key: string): void {
+  if (Buffer.byteLength(key, 'utf8') > ctx.limits.maxKeyBytes) {
+    throw fail('KeyTooLongError', 'Your key is too long', {
+      details: { Size: String(Buffer.byteLength(key, 'utf8')), MaxSizeAllowed: String(ctx.limits.maxKeyBytes) },
+    });
+  }
+}
+
+export function noSuchBucket(bucket: string): Error {
+  return fail('NoSuchBucket', 'The specified bucket does not exist', { resource: bucket, details: { BucketName: bucket } });
+}
+
+export function noSuchKey(key: string, headers?: Record<string, string>): Error {
+  return fail('NoSuchKey', 'The specified key does not exist.', { resource: key, details: { Key: key }, ...(headers ? { headers } : {}) });
+}
+
+export function noSuchUpload(uploadId: string): Error {
+  return fail('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {
+    details: { UploadId: uploadId },
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * CopyObject: a streamed byte copy into a new blob (so deleting either object never touches
+ * the other's bytes), metadata and tags per their directives, destination conditions and
+ * versioning as for PutObject. The copy gets a plain MD5 ETag and, when the request or the
+ * source names a checksum algorithm, a FULL_OBJECT checksum computed over the copied bytes.
+ */
+import { fail } from '../core/errors.js';
+import type { ObjectVersion, StoredHeaders } from '../meta/index.js';
+import { assertKey, type EngineContext } from './context.js';
+import { commitVersion } from './commit-version.js';
+import { copyFromSource } from './copy-source.js';
+import { precheckWrite } from './put-object.js';
+import type { CopyObjectInput, CopyResult } from './types.js';
+
+function isSameObject(input: CopyObjectInput, source: ObjectVersion): boolean {
+  return input.source.bucket === input.dest.bucket && input.source.key === input.dest.key && source.isLatest;
+}
+
+/** S3 allows copying an object onto itself only when something about it changes. */
+function changesSomething(input: CopyObjectInput, source: ObjectVersion): boolean {
+  if (input.metadataDirective === 'REPLACE') return true;
+  const h = input.headers;
+  if (h?.storageClass !== undefined && h.storageClass !== (source.headers.storageClass ?? 'STANDARD')) return true;
+  if (h?.websiteRedirectLocation !== undefined && h.websiteRedirectLocation !== source.headers.websiteRedirectLocation) return true;
+  return input.checksumAlgorithm !== undefined && input.checksumAlgorithm !== source.checksum?.algorithm;
+}
+
+function headersFor(input: CopyObjectInput, source: ObjectVersion): StoredHeaders {
+  if (input.metadataDirective === 'REPLACE') return input.headers ?? { userMetadata: {} };
+  const headers: StoredHeaders = { ...source.headers };
+  // Storage class and redirect location are per request even when metadata is copied.
+  if (input.headers?.storageClass !== undefined) headers.storageClass = input.headers.storageClass;
+  if (input.headers?.websiteRedirectLocation !== undefined) headers.websiteRedirectLocation = input.headers.websiteRedirectLocation;
+  return headers;
+}
+
+const ILLEGAL_SELF_COPY =
+  "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.";
+
+export async function copyObject(ctx: EngineContext, input: CopyObjectInput): Promise<CopyResult> {
+  assertKey(ctx, input.dest.key);
+  await precheckWrite(ctx, input.dest.bucket, input.dest.key, input.destConditions, input.signal);
+  const { source, data } = await copyFromSource(ctx, {
+    source: input.source,
+    conditions: input.sourceConditions,
+    validate: (src) => {
+      if (isSameObject(input, src) && !changesSomething(input, src)) throw fail('InvalidRequest', ILLEGAL_SELF_COPY);
+    },
+    algorithm: (src) => input.checksumAlgorithm ?? src.checksum?.algorithm,
+    signal: input.signal,
+  });
+  const etag = `"${data.md5.toString('hex')}"`;
+  const checksum = data.checksum && { algorithm: data.checksum.algorithm, type: 'FULL_OBJECT' as const, value: data.checksum.value };
+  let committed;
+  try {
+    committed = await ctx.meta.write((tx) =>
+      commitVersion(
+        ctx,
+        tx,
+        {
+          bucket: input.dest.bucket,
+          key: input.dest.key,
+          owner: input.owner,
+          size: data.size,
+          etag,
+          headers: headersFor(input, source),
+          tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? {}) : source.tags,
+          ...(checksum ? { checksum } : {}),
+          segments: [{ blobId: data.blobId, size: data.size }],
+        },
+        input.destConditions,
+      ),
+    );
+  } catch (e) {
+    ctx.discard([data.blobId]);
+    throw e;
+  }
+  ctx.discard(committed.garbage);
+  const out: CopyResult = {
+    etag,
+    versionId: committed.versionId,
+    lastModified: committed.lastModified,
+    size: data.size,
+    sourceVersionId: source.versionId,
+  };
+  if (checksum) out.checksum = checksum;
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * PutObject: one blob write, then one metadata transaction. A cheap read first refuses
+ * writes to a missing bucket or failing conditions before a large body is streamed; the
+ * transaction re-checks both, so the pre-check is only an optimisation.
+ */
+import { assertKey, noSuchBucket, type EngineContext } from './context.js';
+import { commitVersion } from './commit-version.js';
+import { ingest } from './ingest.js';
+import { checkWriteConditions } from './preconditions.js';
+import type { PutObjectInput, WriteResult } from './types.js';
+
+/** Bodies up to this size skip the pre-check: streaming them costs less than the lookup. */
+const PRECHECK_ABOVE = 1024 * 1024;
+
+export async function precheckWrite(
+  ctx: EngineContext,
+  bucket: string,
+  key: string,
+  conditions: { ifMatch?: string; ifNoneMatch?: string } | undefined,
+  signal?: AbortSignal,
+): Promise<void> {
+  await ctx.meta.read(
+    async (tx) => {
+      if ((await tx.buckets.get(bucket)) === undefined) throw noSuchBucket(bucket);
+      if (conditions !== undefined) checkWriteConditions(conditions, await tx.objects.getLatest(bucket, key), key);
+    },
+    { signal },
+  );
+}
+
+export async function putObject(ctx: EngineContext, input: PutObjectInput): Promise<WriteResult> {
+  assertKey(ctx, input.key);
+  const length = input.claims.contentLength;
+  if (length === undefined || length > PRECHECK_ABOVE || input.conditions !== undefined) {
+    await precheckWrite(ctx, input.bucket, input.key, input.conditions, input.signal);
+  }
+  const data = await ingest(ctx, input.body, input.claims, { maxSize: ctx.limits.maxPutSize, signal: input.signal });
+  const etag = `"${data.md5.toString('hex')}"`;
+  const checksum = data.checksum && { algorithm: data.checksum.algorithm, type: 'FULL_OBJECT' as const, value: data.checksum.value };
+  let committed;
+  try {
+    committed = await ctx.meta.write((tx) =>
+      commitVersion(
+        ctx,
+        tx,
+        {
+          bucket: input.bucket,
+          key: input.key,
+          owner: input.owner,
+          size: data.size,
+          etag,
+          headers: input.headers,
+          tags: input.tags ?? {},
+          ...(checksum ? { checksum } : {}),
+          segments: [{ blobId: data.blobId, size: data.size }],
+        },
+        input.conditions,
+      ),
+    );
+  } catch (e) {
+    ctx.discard([data.blobId]);
+    throw e;
+  }
+  ctx.discard(committed.garbage);
+  const out: WriteResult = { etag, versionId: committed.versionId, lastModified: committed.lastModified, size: data.size };
+  if (checksum) out.checksum = checksum;
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * createStorageEngine: the StorageEngine over a MetaStore and a BlobStore. The engine owns
+ * both: close() waits for pending blob deletions and closes the metadata store.
+ */
+import type { BlobStore } from '../blob/index.js';
+import type { MetaStore } from '../meta/index.js';
+import * as buckets from './buckets.js';
+import { completeMultipartUpload } from './complete-multipart.js';
+import { createContext, type EngineLimits } from './context.js';
+import { copyObject } from './copy-object.js';
+import { deleteObject } from './delete-object.js';
+import { listMultipartUploads, listObjects, listObjectVersions } from './listing.js';
+import * as multipart from './multipart.js';
+import { putObject } from './put-object.js';
+import { getObject, headObject } from './read-object.js';
+import { getObjectTagging, setObjectTagging } from './tagging.js';
+import type { StorageEngine } from './types.js';
+
+export interface StorageEngineOptions {
+  meta: MetaStore;
+  blobs: BlobStore;
+  clock?: () => Date;
+  /** Overrides of the S3 limits (tests lower minPartSize, maxPutSize, maxCopySize). */
+  limits?: Partial<EngineLimits>;
+  /** Failures of best-effort background work (deleting superseded blobs). */
+  onBackgroundError?: (e: unknown) => void;
+}
+
+export function createStorageEngine(opts: StorageEngineOptions): StorageEngine {
+  const ctx = createContext(opts);
+  let closing: Promise<void> | undefined;
+  return {
+    createBucket: (input) => buckets.createBucket(ctx, input),
+    deleteBucket: (name) => buckets.deleteBucket(ctx, name),
+    getBucket: (name) => buckets.getBucket(ctx, name),
+    listBuckets: (owner) => buckets.listBuckets(ctx, owner),
+    putBucketVersioning: (name, status) => buckets.putBucketVersioning(ctx, name, status),
+    putBucketCors: (name, rules) => buckets.putBucketCors(ctx, name, rules),
+    getBucketCors: (name) => buckets.getBucketCors(ctx, name),
+
+    putObject: (input) => putObject(ctx, input),
+    getObject: (input) => getObject(ctx, input),
+    headObject: (input) => headObject(ctx, input),
+    deleteObject: (input) => deleteObject(ctx, input),
+    copyObject: (input) => copyObject(ctx, input),
+    getObjectTagging: (input) => getObjectTagging(ctx, input),
+    putObjectTagging: ({ tags, ...at }) => setObjectTagging(ctx, at, tags),
+    deleteObjectTagging: (at) => setObjectTagging(ctx, at, {}),
+    listObjects: (input) => listObjects(ctx, input),
+    listObjectVersions: (input) => listObjectVersions(ctx, input),
+
+    createMultipartUpload: (input) => multipart.createMultipartUpload(ctx, input),
+    uploadPart: (input) => multipart.uploadPart(ctx, input),
+    uploadPartCopy: (input) => multipart.uploadPartCopy(ctx, input),
+    completeMultipartUpload: (input) => completeMultipartUpload(ctx, input),
+    abortMultipartUpload: (input) => multipart.abortMultipartUpload(ctx, input),
+    listParts: (input) => multipart.listParts(ctx, input),
+    listMultipartUploads: (input) => listMultipartUploads(ctx, input),
+
+    close() {
+      closing ??= (async () => {
+        await ctx.drain();
+        await opts.meta.close();
+      })();
+      return closing;
+    },
+  };
+}

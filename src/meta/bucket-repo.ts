@@ -1,0 +1,16 @@
+/** Port: buckets and their bucket-level settings (versioning, CORS). */
+import type { BucketRecord, CorsRuleRecord, VersioningState } from './types.js';
+
+export interface BucketRepo {
+  get(name: string): Promise<BucketRecord | undefined>;
+  /** Sorted by name (byte order); all buckets when owner is undefined. */
+  list(owner?: string): Promise<BucketRecord[]>;
+  /** Inserts a new bucket; false when the name is taken (the caller maps that to an S3 error). */
+  insert(bucket: BucketRecord): Promise<boolean>;
+  /** Removes the bucket row and its settings; false when it did not exist. */
+  remove(name: string): Promise<boolean>;
+  setVersioning(name: string, state: VersioningState): Promise<void>;
+  getCors(name: string): Promise<CorsRuleRecord[] | undefined>;
+  /** undefined removes the configuration. */
+  setCors(name: string, rules: CorsRuleRecord[] | undefined): Promise<void>;
+}

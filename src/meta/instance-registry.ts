@@ -1,0 +1,16 @@
+/**
+ * Port: which processes (engine instances) currently use a store. Garbage collection of
+ * blobs and temp files must not touch what a live instance may be writing; a registration
+ * ends when released or when its process dies (a kill -9 included), without timeouts.
+ */
+export interface InstanceLease {
+  readonly id: string;
+  release(): Promise<void>;
+}
+
+export interface InstanceRegistry {
+  /** Registers a live instance; its id names the instance's private temp area. */
+  register(): Promise<InstanceLease>;
+  /** Ids of every live registration, this process's included. Dead ones are cleared. */
+  live(): Promise<string[]>;
+}

@@ -1,0 +1,30 @@
+/**
+ * Port: the unit of work over all metadata repositories. A callback sees one consistent
+ * snapshot; write() callbacks commit atomically or not at all. Callbacks must only touch
+ * the repositories (no blob I/O, no waiting on the network) because a write holds the
+ * store's write lock for its duration. Transactions do not nest.
+ */
+import type { BlobRefRepo } from './blob-ref-repo.js';
+import type { BucketRepo } from './bucket-repo.js';
+import type { InstanceRegistry } from './instance-registry.js';
+import type { ObjectRepo } from './object-repo.js';
+import type { UploadRepo } from './upload-repo.js';
+
+export interface MetaTx {
+  readonly buckets: BucketRepo;
+  readonly objects: ObjectRepo;
+  readonly uploads: UploadRepo;
+  readonly blobRefs: BlobRefRepo;
+}
+
+export interface TxOptions {
+  signal?: AbortSignal;
+}
+
+export interface MetaStore {
+  read<T>(fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T>;
+  write<T>(fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T>;
+  readonly instances: InstanceRegistry;
+  /** Releases this store's registrations and closes what it opened. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,107 @@
+/**
+ * Numbered schema migrations, applied in order inside one write transaction and recorded in
+ * schema_version. The SQL sticks to what PostgreSQL also accepts (TEXT, BIGINT, partial
+ * indexes), except WITHOUT ROWID, which a PostgreSQL port simply drops. Keys are TEXT under
+ * SQLite's default BINARY collation, i.e. ordered by UTF-8 bytes (PostgreSQL: COLLATE "C").
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE buckets (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  region TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  versioning TEXT,
+  cors TEXT
+);
+CREATE INDEX buckets_by_owner ON buckets (owner, name);
+
+-- One row per object version or delete marker. id grows with insertion, so within a key
+-- the largest id is the newest version; is_latest mirrors that for the listing index.
+CREATE TABLE object_versions (
+  id INTEGER PRIMARY KEY,
+  bucket TEXT NOT NULL,
+  object_key TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  is_latest INTEGER NOT NULL,
+  delete_marker INTEGER NOT NULL,
+  size BIGINT NOT NULL,
+  etag TEXT NOT NULL,
+  last_modified BIGINT NOT NULL,
+  owner TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  tags TEXT,
+  checksum_algorithm TEXT,
+  checksum_type TEXT,
+  checksum_value TEXT
+);
+CREATE UNIQUE INDEX object_versions_by_version ON object_versions (bucket, object_key, version_id);
+CREATE INDEX object_versions_by_age ON object_versions (bucket, object_key, id DESC);
+CREATE INDEX object_versions_live ON object_versions (bucket, object_key) WHERE is_latest = 1 AND delete_marker = 0;
+
+-- The blobs holding a version's bytes, in order; each blob belongs to exactly one version.
+CREATE TABLE object_segments (
+  object_id BIGINT NOT NULL,
+  idx INTEGER NOT NULL,
+  blob_id TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  part_number INTEGER,
+  checksum TEXT,
+  PRIMARY KEY (object_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX object_segments_by_blob ON object_segments (blob_id);
+
+CREATE TABLE uploads (
+  upload_id TEXT PRIMARY KEY,
+  bucket TEXT NOT NULL,
+  object_key TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  initiated BIGINT NOT NULL,
+  headers TEXT NOT NULL,
+  tags TEXT,
+  checksum_algorithm TEXT,
+  checksum_type TEXT
+);
+CREATE INDEX uploads_by_key ON uploads (bucket, object_key, upload_id);
+
+CREATE TABLE upload_parts (
+  upload_id TEXT NOT NULL,
+  part_number INTEGER NOT NULL,
+  blob_id TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  etag TEXT NOT NULL,
+  last_modified BIGINT NOT NULL,
+  checksum_algorithm TEXT,
+  checksum TEXT,
+  PRIMARY KEY (upload_id, part_number)
+) WITHOUT ROWID;
+CREATE INDEX upload_parts_by_blob ON upload_parts (blob_id);
+`,
+  },
+];
+
+/** Brings the schema up to date; safe when several processes start at once (BEGIN IMMEDIATE). */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const run = db.transaction(() => {
+    const row = db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null };
+    let current = row.v ?? 0;
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(m.version);
+      current = m.version;
+    }
+    return current;
+  });
+  return run.immediate();
+}

@@ -1,0 +1,162 @@
+/** ObjectRepo on SQLite: versions, delete markers and their segments. */
+import type Database from 'better-sqlite3';
+import { groupListing, keyAfter, maxKey } from '../listing.js';
+import type { GetVersionOptions, ObjectRepo } from '../object-repo.js';
+import type { ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page, Segment } from '../types.js';
+import {
+  encodeHeaders,
+  encodeTags,
+  toSegment,
+  toVersion,
+  VERSION_COLUMNS as COLS,
+  type SegmentRow,
+  type VersionRow,
+} from './rows.js';
+
+type InsertParams = [
+  string, string, string, number, number, string, number, string, string, string | null,
+  string | null, string | null, string | null,
+];
+
+export class SqliteObjectRepo implements ObjectRepo {
+  private readonly s;
+
+  constructor(db: Database.Database) {
+    const newest = 'SELECT id FROM object_versions WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1';
+    this.s = {
+      latest: db.prepare<[string, string], VersionRow>(
+        `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1`,
+      ),
+      version: db.prepare<[string, string, string], VersionRow>(
+        `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? AND version_id = ?`,
+      ),
+      segments: db.prepare<[number], SegmentRow>(
+        'SELECT blob_id, size, part_number, checksum FROM object_segments WHERE object_id = ? ORDER BY idx',
+      ),
+      demote: db.prepare<[string, string]>(`UPDATE object_versions SET is_latest = 0 WHERE id = (${newest}) AND is_latest = 1`),
+      promote: db.prepare<[string, string]>(`UPDATE object_versions SET is_latest = 1 WHERE id = (${newest})`),
+      insert: db.prepare<InsertParams>(
+        `INSERT INTO object_versions (bucket, object_key, version_id, is_latest, delete_marker, size, etag,
+           last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertSegment: db.prepare<[number, number, string, number, number | null, string | null]>(
+        'INSERT INTO object_segments (object_id, idx, blob_id, size, part_number, checksum) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      deleteSegments: db.prepare<[number]>('DELETE FROM object_segments WHERE object_id = ?'),
+      deleteVersion: db.prepare<[number]>('DELETE FROM object_versions WHERE id = ?'),
+      setTags: db.prepare<[string | null, string, string, string]>(
+        'UPDATE object_versions SET tags = ? WHERE bucket = ? AND object_key = ? AND version_id = ?',
+      ),
+      any: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM object_versions WHERE bucket = ? LIMIT 1'),
+      // The literal is_latest/delete_marker terms let SQLite use the partial index object_versions_live.
+      scanLatest: db.prepare<[string, string], VersionRow>(
+        `SELECT ${COLS} FROM object_versions
+         WHERE bucket = ? AND object_key >= ? AND is_latest = 1 AND delete_marker = 0 ORDER BY object_key`,
+      ),
+      scanVersions: db.prepare<[string, string], VersionRow>(
+        `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key >= ? ORDER BY object_key, id DESC`,
+      ),
+      olderVersions: db.prepare<[string, string, number], VersionRow>(
+        `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? AND id < ? ORDER BY id DESC`,
+      ),
+    };
+  }
+
+  private withSegments(row: VersionRow | undefined, opts?: GetVersionOptions): ObjectVersion | undefined {
+    if (row === undefined) return undefined;
+    return toVersion(row, opts?.withSegments ? this.loadSegments(row.id) : undefined);
+  }
+
+  private loadSegments(id: number): Segment[] {
+    return this.s.segments.all(id).map(toSegment);
+  }
+
+  async getLatest(bucket: string, key: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined> {
+    return this.withSegments(this.s.latest.get(bucket, key), opts);
+  }
+
+  async getVersion(bucket: string, key: string, versionId: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined> {
+    return this.withSegments(this.s.version.get(bucket, key, versionId), opts);
+  }
+
+  async insertLatest(v: NewObjectVersion): Promise<void> {
+    this.s.demote.run(v.bucket, v.key);
+    const r = this.s.insert.run(
+      v.bucket, v.key, v.versionId, v.deleteMarker ? 1 : 0, v.size, v.etag, v.lastModified.getTime(), v.owner,
+      encodeHeaders(v.headers), encodeTags(v.tags),
+      v.checksum?.algorithm ?? null, v.checksum?.type ?? null, v.checksum?.value ?? null,
+    );
+    const id = Number(r.lastInsertRowid);
+    v.segments.forEach((seg, i) => {
+      this.s.insertSegment.run(id, i, seg.blobId, seg.size, seg.partNumber ?? null, seg.checksum ?? null);
+    });
+  }
+
+  async remove(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined> {
+    const row = this.s.version.get(bucket, key, versionId);
+    if (row === undefined) return undefined;
+    const removed = toVersion(row, this.loadSegments(row.id));
+    this.s.deleteSegments.run(row.id);
+    this.s.deleteVersion.run(row.id);
+    if (row.is_latest === 1) this.s.promote.run(bucket, key);
+    return removed;
+  }
+
+  async setTags(bucket: string, key: string, versionId: string, tags: Record<string, string>): Promise<boolean> {
+    return this.s.setTags.run(encodeTags(tags), bucket, key, versionId).changes === 1;
+  }
+
+  async hasAny(bucket: string): Promise<boolean> {
+    return this.s.any.get(bucket) !== undefined;
+  }
+
+  async listLatest(q: ListLatestQuery): Promise<Page<ObjectVersion>> {
+    const prefix = q.prefix ?? '';
+    const start = q.after === undefined ? prefix : maxKey(prefix, keyAfter(q.after));
+    const page = groupListing<VersionRow>({
+      prefix,
+      delimiter: q.delimiter,
+      maxItems: q.maxKeys,
+      marker: q.after,
+      keyOf: (r) => r.object_key,
+      start,
+      scan: (from) => this.s.scanLatest.iterate(q.bucket, from),
+    });
+    return mapPage(page);
+  }
+
+  async listVersions(q: ListVersionsQuery): Promise<Page<ObjectVersion>> {
+    const prefix = q.prefix ?? '';
+    let head: VersionRow[] | undefined;
+    if (q.keyMarker !== undefined && q.versionIdMarker !== undefined) {
+      const marker = this.s.version.get(q.bucket, q.keyMarker, q.versionIdMarker);
+      // The marker key's versions are few; reading them eagerly keeps one iterator open at a time.
+      if (marker !== undefined) head = this.s.olderVersions.all(q.bucket, q.keyMarker, marker.id);
+    }
+    const start = q.keyMarker === undefined ? prefix : maxKey(prefix, keyAfter(q.keyMarker));
+    const page = groupListing<VersionRow>({
+      prefix,
+      delimiter: q.delimiter,
+      maxItems: q.maxKeys,
+      marker: q.keyMarker,
+      keyOf: (r) => r.object_key,
+      head,
+      start,
+      scan: (from) => this.s.scanVersions.iterate(q.bucket, from),
+    });
+    return mapPage(page);
+  }
+}
+
+function mapPage(page: Page<VersionRow>): Page<ObjectVersion> {
+  const out: Page<ObjectVersion> = {
+    items: page.items.map((r) => toVersion(r)),
+    commonPrefixes: page.commonPrefixes,
+    isTruncated: page.isTruncated,
+  };
+  if (page.last !== undefined) {
+    out.last = 'prefix' in page.last ? page.last : { item: out.items[out.items.length - 1] as ObjectVersion };
+  }
+  return out;
+}

@@ -1,0 +1,159 @@
+/** Row shapes of the SQLite schema and their mapping to domain records. */
+import type {
+  BucketRecord,
+  ChecksumAlgorithmName,
+  ChecksumType,
+  ObjectVersion,
+  PartRecord,
+  Segment,
+  StoredHeaders,
+  UploadRecord,
+  VersioningState,
+} from '../types.js';
+
+export interface BucketRow {
+  name: string;
+  owner: string;
+  region: string;
+  created_at: number;
+  versioning: string | null;
+}
+
+export interface VersionRow {
+  id: number;
+  bucket: string;
+  object_key: string;
+  version_id: string;
+  is_latest: number;
+  delete_marker: number;
+  size: number;
+  etag: string;
+  last_modified: number;
+  owner: string;
+  headers: string;
+  tags: string | null;
+  checksum_algorithm: string | null;
+  checksum_type: string | null;
+  checksum_value: string | null;
+}
+
+export const VERSION_COLUMNS =
+  'id, bucket, object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value';
+
+export interface SegmentRow {
+  blob_id: string;
+  size: number;
+  part_number: number | null;
+  checksum: string | null;
+}
+
+export interface UploadRow {
+  upload_id: string;
+  bucket: string;
+  object_key: string;
+  owner: string;
+  initiated: number;
+  headers: string;
+  tags: string | null;
+  checksum_algorithm: string | null;
+  checksum_type: string | null;
+}
+
+export const UPLOAD_COLUMNS =
+  'upload_id, bucket, object_key, owner, initiated, headers, tags, checksum_algorithm, checksum_type';
+
+export interface PartRow {
+  part_number: number;
+  blob_id: string;
+  size: number;
+  etag: string;
+  last_modified: number;
+  checksum_algorithm: string | null;
+  checksum: string | null;
+}
+
+export const PART_COLUMNS = 'part_number, blob_id, size, etag, last_modified, checksum_algorithm, checksum';
+
+export function toBucket(r: BucketRow): BucketRecord {
+  const b: BucketRecord = { name: r.name, owner: r.owner, region: r.region, createdAt: new Date(r.created_at) };
+  if (r.versioning !== null) b.versioning = r.versioning as VersioningState;
+  return b;
+}
+
+function parseHeaders(json: string): StoredHeaders {
+  const h = JSON.parse(json) as StoredHeaders;
+  if (h.userMetadata === undefined) h.userMetadata = {};
+  return h;
+}
+
+export function encodeHeaders(h: StoredHeaders): string {
+  return JSON.stringify(h);
+}
+
+export function encodeTags(tags: Record<string, string> | undefined): string | null {
+  return tags === undefined || Object.keys(tags).length === 0 ? null : JSON.stringify(tags);
+}
+
+function parseTags(json: string | null): Record<string, string> {
+  return json === null ? {} : (JSON.parse(json) as Record<string, string>);
+}
+
+export function toVersion(r: VersionRow, segments?: Segment[]): ObjectVersion {
+  const v: ObjectVersion = {
+    bucket: r.bucket,
+    key: r.object_key,
+    versionId: r.version_id,
+    isLatest: r.is_latest === 1,
+    deleteMarker: r.delete_marker === 1,
+    size: r.size,
+    etag: r.etag,
+    lastModified: new Date(r.last_modified),
+    owner: r.owner,
+    headers: parseHeaders(r.headers),
+    tags: parseTags(r.tags),
+  };
+  if (r.checksum_algorithm !== null && r.checksum_type !== null && r.checksum_value !== null) {
+    v.checksum = {
+      algorithm: r.checksum_algorithm as ChecksumAlgorithmName,
+      type: r.checksum_type as ChecksumType,
+      value: r.checksum_value,
+    };
+  }
+  if (segments !== undefined) v.segments = segments;
+  return v;
+}
+
+export function toSegment(r: SegmentRow): Segment {
+  const s: Segment = { blobId: r.blob_id, size: r.size };
+  if (r.part_number !== null) s.partNumber = r.part_number;
+  if (r.checksum !== null) s.checksum = r.checksum;
+  return s;
+}
+
+export function toUpload(r: UploadRow): UploadRecord {
+  const u: UploadRecord = {
+    uploadId: r.upload_id,
+    bucket: r.bucket,
+    key: r.object_key,
+    owner: r.owner,
+    initiated: new Date(r.initiated),
+    headers: parseHeaders(r.headers),
+  };
+  if (r.tags !== null) u.tags = parseTags(r.tags);
+  if (r.checksum_algorithm !== null) u.checksumAlgorithm = r.checksum_algorithm as ChecksumAlgorithmName;
+  if (r.checksum_type !== null) u.checksumType = r.checksum_type as ChecksumType;
+  return u;
+}
+
+export function toPart(r: PartRow): PartRecord {
+  const p: PartRecord = {
+    partNumber: r.part_number,
+    blobId: r.blob_id,
+    size: r.size,
+    etag: r.etag,
+    lastModified: new Date(r.last_modified),
+  };
+  if (r.checksum_algorithm !== null) p.checksumAlgorithm = r.checksum_algorithm as ChecksumAlgorithmName;
+  if (r.checksum !== null) p.checksum = r.checksum;
+  return p;
+}

@@ -1,0 +1,129 @@
+/** UploadRepo on SQLite: multipart uploads and their parts. */
+import type Database from 'better-sqlite3';
+import { groupListing, keyAfter, maxKey } from '../listing.js';
+import type { ListUploadsQuery, Page, PartRecord, UploadRecord } from '../types.js';
+import type { PartsPage, UploadRepo } from '../upload-repo.js';
+import {
+  encodeHeaders,
+  PART_COLUMNS,
+  toPart,
+  toUpload,
+  UPLOAD_COLUMNS,
+  type PartRow,
+  type UploadRow,
+} from './rows.js';
+
+type UploadParams = [string, string, string, string, number, string, string | null, string | null, string | null];
+type PartParams = [string, number, string, number, string, number, string | null, string | null];
+
+export class SqliteUploadRepo implements UploadRepo {
+  private readonly s;
+
+  constructor(db: Database.Database) {
+    this.s = {
+      insert: db.prepare<UploadParams>(
+        `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      get: db.prepare<[string], UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?`),
+      deleteUpload: db.prepare<[string]>('DELETE FROM uploads WHERE upload_id = ?'),
+      deleteParts: db.prepare<[string]>('DELETE FROM upload_parts WHERE upload_id = ?'),
+      part: db.prepare<[string, number], PartRow>(
+        `SELECT ${PART_COLUMNS} FROM upload_parts WHERE upload_id = ? AND part_number = ?`,
+      ),
+      upsertPart: db.prepare<PartParams>(
+        `INSERT INTO upload_parts (upload_id, ${PART_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (upload_id, part_number) DO UPDATE SET blob_id = excluded.blob_id, size = excluded.size,
+           etag = excluded.etag, last_modified = excluded.last_modified,
+           checksum_algorithm = excluded.checksum_algorithm, checksum = excluded.checksum`,
+      ),
+      parts: db.prepare<[string], PartRow>(`SELECT ${PART_COLUMNS} FROM upload_parts WHERE upload_id = ? ORDER BY part_number`),
+      partsAfter: db.prepare<[string, number, number], PartRow>(
+        `SELECT ${PART_COLUMNS} FROM upload_parts WHERE upload_id = ? AND part_number > ? ORDER BY part_number LIMIT ?`,
+      ),
+      scan: db.prepare<[string, string], UploadRow>(
+        `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE bucket = ? AND object_key >= ? ORDER BY object_key, upload_id`,
+      ),
+      sameKeyAfter: db.prepare<[string, string, string], UploadRow>(
+        `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE bucket = ? AND object_key = ? AND upload_id > ? ORDER BY upload_id`,
+      ),
+      bucketBlobs: db.prepare<[string], { blob_id: string }>(
+        'SELECT p.blob_id FROM upload_parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?',
+      ),
+      deleteBucketParts: db.prepare<[string]>(
+        'DELETE FROM upload_parts WHERE upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?)',
+      ),
+      deleteBucketUploads: db.prepare<[string]>('DELETE FROM uploads WHERE bucket = ?'),
+    };
+  }
+
+  async insert(u: UploadRecord): Promise<void> {
+    this.s.insert.run(
+      u.uploadId, u.bucket, u.key, u.owner, u.initiated.getTime(), encodeHeaders(u.headers),
+      u.tags === undefined ? null : JSON.stringify(u.tags), u.checksumAlgorithm ?? null, u.checksumType ?? null,
+    );
+  }
+
+  async get(uploadId: string): Promise<UploadRecord | undefined> {
+    const row = this.s.get.get(uploadId);
+    return row === undefined ? undefined : toUpload(row);
+  }
+
+  async remove(uploadId: string): Promise<PartRecord[] | undefined> {
+    if (this.s.get.get(uploadId) === undefined) return undefined;
+    const parts = this.s.parts.all(uploadId).map(toPart);
+    this.s.deleteParts.run(uploadId);
+    this.s.deleteUpload.run(uploadId);
+    return parts;
+  }
+
+  async putPart(uploadId: string, p: PartRecord): Promise<PartRecord | undefined> {
+    const old = this.s.part.get(uploadId, p.partNumber);
+    this.s.upsertPart.run(
+      uploadId, p.partNumber, p.blobId, p.size, p.etag, p.lastModified.getTime(),
+      p.checksumAlgorithm ?? null, p.checksum ?? null,
+    );
+    return old === undefined ? undefined : toPart(old);
+  }
+
+  async parts(uploadId: string): Promise<PartRecord[]> {
+    return this.s.parts.all(uploadId).map(toPart);
+  }
+
+  async listParts(uploadId: string, opts: { after?: number; max: number }): Promise<PartsPage> {
+    const rows = this.s.partsAfter.all(uploadId, opts.after ?? 0, Math.max(0, opts.max) + 1);
+    const isTruncated = rows.length > opts.max;
+    return { parts: rows.slice(0, Math.max(0, opts.max)).map(toPart), isTruncated };
+  }
+
+  async list(q: ListUploadsQuery): Promise<Page<UploadRecord>> {
+    const prefix = q.prefix ?? '';
+    let head: UploadRow[] | undefined;
+    if (q.keyMarker !== undefined && q.uploadIdMarker !== undefined) {
+      head = this.s.sameKeyAfter.all(q.bucket, q.keyMarker, q.uploadIdMarker);
+    }
+    const start = q.keyMarker === undefined ? prefix : maxKey(prefix, keyAfter(q.keyMarker));
+    const page = groupListing<UploadRow>({
+      prefix,
+      delimiter: q.delimiter,
+      maxItems: q.maxUploads,
+      marker: q.keyMarker,
+      keyOf: (r) => r.object_key,
+      head,
+      start,
+      scan: (from) => this.s.scan.iterate(q.bucket, from),
+    });
+    const items = page.items.map(toUpload);
+    const out: Page<UploadRecord> = { items, commonPrefixes: page.commonPrefixes, isTruncated: page.isTruncated };
+    if (page.last !== undefined) {
+      out.last = 'prefix' in page.last ? page.last : { item: items[items.length - 1] as UploadRecord };
+    }
+    return out;
+  }
+
+  async removeByBucket(bucket: string): Promise<string[]> {
+    const ids = this.s.bucketBlobs.all(bucket).map((r) => r.blob_id);
+    this.s.deleteBucketParts.run(bucket);
+    this.s.deleteBucketUploads.run(bucket);
+    return ids;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Domain records the metadata store keeps. They are plain values (no SQL, no
+ * driver types) so that the SQLite and a later PostgreSQL implementation share them.
+ * Shapes mirror engine/types.ts structurally; meta/ may not import engine/.
+ */
+import type { ChecksumType, HashAlgorithm } from '../core/checksums/index.js';
+
+export type ChecksumAlgorithmName = Exclude<HashAlgorithm, 'MD5'>;
+export type { ChecksumType };
+export type VersioningState = 'Enabled' | 'Suspended';
+
+export interface CorsRuleRecord {
+  id?: string;
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds?: number;
+}
+
+export interface BucketRecord {
+  name: string;
+  owner: string;
+  region: string;
+  createdAt: Date;
+  /** Never set → undefined (S3 reports no Status). */
+  versioning?: VersioningState;
+}
+
+/** The object headers S3 returns on GET/HEAD (same shape as engine ObjectHeaders). */
+export interface StoredHeaders {
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  expires?: string;
+  userMetadata: Record<string, string>;
+  storageClass?: string;
+  websiteRedirectLocation?: string;
+}
+
+export interface StoredChecksum {
+  algorithm: ChecksumAlgorithmName;
+  type: ChecksumType;
+  /** base64 digest; composite values end in "-N". */
+  value: string;
+}
+
+/**
+ * One run of an object's bytes: a whole blob. A simple object has one segment;
+ * a multipart object has one per completed part (partNumber and the part's
+ * checksum kept for GET ?partNumber= and GetObjectAttributes).
+ */
+export interface Segment {
+  blobId: string;
+  size: number;
+  partNumber?: number;
+  checksum?: string;
+}
+
+/** A version of a key: an object or a delete marker. */
+export interface ObjectVersion {
+  bucket: string;
+  key: string;
+  /** 'null' for versions written while versioning was off or suspended. */
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  size: number;
+  /** Quoted, as on the wire. Empty for delete markers. */
+  etag: string;
+  lastModified: Date;
+  owner: string;
+  headers: StoredHeaders;
+  tags: Record<string, string>;
+  checksum?: StoredChecksum;
+  /** Present when asked for (withSegments) and on removal results. */
+  segments?: Segment[];
+}
+
+/** What the engine hands the store for a new version (isLatest is implied). */
+export type NewObjectVersion = Omit<ObjectVersion, 'isLatest' | 'segments'> & { segments: Segment[] };
+
+export interface UploadRecord {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  owner: string;
+  initiated: Date;
+  headers: StoredHeaders;
+  tags?: Record<string, string>;
+  checksumAlgorithm?: ChecksumAlgorithmName;
+  checksumType?: ChecksumType;
+}
+
+export interface PartRecord {
+  partNumber: number;
+  blobId: string;
+  size: number;
+  /** Quoted MD5 hex. */
+  etag: string;
+  lastModified: Date;
+  /** The part's flexible checksum (base64) and its algorithm, when one was computed. */
+  checksumAlgorithm?: ChecksumAlgorithmName;
+  checksum?: string;
+}
+
+/** A page of a grouped listing (S3 prefix/delimiter semantics). */
+export interface Page<T> {
+  items: T[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** The last entry returned, in listing order: an item or a common prefix. */
+  last?: { item: T } | { prefix: string };
+}
+
+export interface ListLatestQuery {
+  bucket: string;
+  prefix?: string;
+  delimiter?: string;
+  /** Exclusive position: keys and common prefixes at or before it are skipped. */
+  after?: string;
+  maxKeys: number;
+}
+
+export interface ListVersionsQuery {
+  bucket: string;
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  /** With keyMarker: continue after this version of keyMarker. */
+  versionIdMarker?: string;
+  maxKeys: number;
+}
+
+export interface ListUploadsQuery {
+  bucket: string;
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  /** With keyMarker: continue after this upload of keyMarker (upload ids sort by initiation). */
+  uploadIdMarker?: string;
+  maxUploads: number;
+}

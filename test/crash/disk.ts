@@ -1,0 +1,41 @@
+/**
+ * What a data dir holds on disk, sorted into blob files, temp files and the rest (metadata).
+ * Layout assumed from Sovra's fs blob store: blob files live under a directory named `blobs`,
+ * in-flight writes under a directory named `tmp` (per engine instance). If neither directory
+ * exists the layout changed and the garbage check says so instead of passing vacuously.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export interface DiskReport {
+  blobs: string[];
+  temps: string[];
+  other: string[];
+  blobDirs: string[];
+  tmpDirs: string[];
+}
+
+const BLOB_DIR = /^blobs?$/;
+const TMP_DIR = /^(tmp|temp|staging|incoming)$/;
+
+export function scanDataDir(dataDir: string): DiskReport {
+  const rep: DiskReport = { blobs: [], temps: [], other: [], blobDirs: [], tmpDirs: [] };
+  const walk = (dir: string, under: 'blob' | 'tmp' | undefined) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        let u = under;
+        if (!u && TMP_DIR.test(e.name)) { u = 'tmp'; rep.tmpDirs.push(p); }
+        else if (!u && BLOB_DIR.test(e.name)) { u = 'blob'; rep.blobDirs.push(p); }
+        walk(p, u);
+      } else {
+        const rel = path.relative(dataDir, p);
+        if (under === 'tmp') rep.temps.push(rel);
+        else if (under === 'blob') rep.blobs.push(rel);
+        else rep.other.push(`${rel} (${statSync(p).size} bytes)`);
+      }
+    }
+  };
+  walk(dataDir, undefined);
+  return rep;
+}

@@ -1,0 +1,344 @@
+/**
+ * SigV4 header authentication end to end: wrong keys, anonymous access, clock
+ * skew, tampering after signing, unsupported schemes, and canonicalisation of
+ * awkward keys and query strings through real signed SDK calls.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { ACCESS_KEY, REGION, SECRET_KEY, bodyBytes, errorStatus, startTestServer, uniqueBucket, type TestServer } from './harness.js';
+import { encodeKey, expectS3Error, rawRequest, sha256Hex, signRequest } from './raw-http.js';
+
+let srv: TestServer;
+let s3: S3Client;
+let bucket: string;
+const KEY = 'auth/object.txt';
+const BODY = Buffer.from('authenticated content');
+
+before(async () => {
+  srv = await startTestServer();
+  s3 = srv.client;
+  bucket = uniqueBucket('auth');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: KEY, Body: BODY }));
+});
+
+after(async () => {
+  await srv?.stop();
+});
+
+function clientWith(opts: { systemClockOffset?: number; accessKeyId?: string; secretAccessKey?: string }): S3Client {
+  return new S3Client({
+    endpoint: srv.url,
+    region: REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: opts.accessKeyId ?? ACCESS_KEY, secretAccessKey: opts.secretAccessKey ?? SECRET_KEY },
+    maxAttempts: 1,
+    ...(opts.systemClockOffset !== undefined ? { systemClockOffset: opts.systemClockOffset } : {}),
+  });
+}
+
+/** S3 lists keys in UTF-8 binary order, which differs from JS string order for astral characters. */
+function utf8Sort(keys: readonly string[]): string[] {
+  return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+async function assertIntact(): Promise<void> {
+  const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: KEY }));
+  assert.equal(sha256Hex(await bodyBytes(r.Body)), sha256Hex(BODY));
+}
+
+describe('credentials', () => {
+  test('wrong secret is SignatureDoesNotMatch 403', async () => {
+    const c = srv.makeClient({ secretAccessKey: 'definitely-not-the-secret-0000000000000' });
+    try {
+      assert.deepEqual(await errorStatus(c.send(new GetObjectCommand({ Bucket: bucket, Key: KEY }))), { code: 'SignatureDoesNotMatch', status: 403 });
+      assert.deepEqual(await errorStatus(c.send(new PutObjectCommand({ Bucket: bucket, Key: KEY, Body: 'evil' }))), {
+        code: 'SignatureDoesNotMatch',
+        status: 403,
+      });
+      assert.deepEqual(await errorStatus(c.send(new ListObjectsV2Command({ Bucket: bucket }))), { code: 'SignatureDoesNotMatch', status: 403 });
+    } finally {
+      c.destroy();
+    }
+    await assertIntact();
+  });
+
+  test('unknown access key is InvalidAccessKeyId 403', async () => {
+    const c = srv.makeClient({ accessKeyId: 'AKIDDOESNOTEXIST0000' });
+    try {
+      assert.deepEqual(await errorStatus(c.send(new GetObjectCommand({ Bucket: bucket, Key: KEY }))), { code: 'InvalidAccessKeyId', status: 403 });
+      assert.deepEqual(await errorStatus(c.send(new DeleteObjectCommand({ Bucket: bucket, Key: KEY }))), { code: 'InvalidAccessKeyId', status: 403 });
+    } finally {
+      c.destroy();
+    }
+    await assertIntact();
+  });
+
+  test('HEAD with a wrong secret is 403 with no body', async () => {
+    const c = srv.makeClient({ secretAccessKey: 'wrong-wrong-wrong' });
+    try {
+      const e = await errorStatus(c.send(new HeadObjectCommand({ Bucket: bucket, Key: KEY })));
+      assert.equal(e.status, 403);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('signature with a credential scope for another region is refused', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}`, region: 'us-west-2' });
+    const res = await rawRequest(srv.url, { method: 'GET', path: signed.path, headers: signed.headers });
+    // AWS answers AuthorizationHeaderMalformed ("the region 'us-west-2' is wrong; expecting ...").
+    expectS3Error(res, 400, 'AuthorizationHeaderMalformed');
+  });
+});
+
+describe('anonymous requests', () => {
+  test('GET object with no auth (global fetch) is AccessDenied 403 with an XML error', async () => {
+    const res = await fetch(`${srv.url}/${bucket}/${encodeKey(KEY)}`);
+    const text = await res.text();
+    assert.equal(res.status, 403, text);
+    assert.match(text, /<Code>AccessDenied<\/Code>/);
+    assert.match(text, /<RequestId>[^<]+<\/RequestId>/);
+    assert.ok(res.headers.get('x-amz-request-id'));
+  });
+
+  test('anonymous PUT, DELETE and ListObjects are AccessDenied 403 and change nothing', async () => {
+    const put = await rawRequest(srv.url, { method: 'PUT', path: `/${bucket}/${encodeKey(KEY)}`, body: 'anon' });
+    expectS3Error(put, 403, 'AccessDenied');
+    const del = await rawRequest(srv.url, { method: 'DELETE', path: `/${bucket}/${encodeKey(KEY)}` });
+    expectS3Error(del, 403, 'AccessDenied');
+    const list = await rawRequest(srv.url, { method: 'GET', path: `/${bucket}?list-type=2` });
+    expectS3Error(list, 403, 'AccessDenied');
+    const buckets = await rawRequest(srv.url, { method: 'GET', path: '/' });
+    expectS3Error(buckets, 403, 'AccessDenied');
+    await assertIntact();
+  });
+});
+
+describe('clock skew', () => {
+  for (const minutes of [20, -20]) {
+    test(`a request signed with a clock ${minutes} minutes off is RequestTimeTooSkewed 403`, async () => {
+      const c = clientWith({ systemClockOffset: minutes * 60 * 1000 });
+      try {
+        assert.deepEqual(await errorStatus(c.send(new GetObjectCommand({ Bucket: bucket, Key: KEY }))), { code: 'RequestTimeTooSkewed', status: 403 });
+        assert.deepEqual(await errorStatus(c.send(new PutObjectCommand({ Bucket: bucket, Key: KEY, Body: 'late' }))), {
+          code: 'RequestTimeTooSkewed',
+          status: 403,
+        });
+      } finally {
+        c.destroy();
+      }
+      await assertIntact();
+    });
+  }
+
+  test('hand-signed with a date 20 minutes in the past is RequestTimeTooSkewed (raw XML)', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}`, date: new Date(Date.now() - 20 * 60 * 1000) });
+    const res = await rawRequest(srv.url, { method: 'GET', path: signed.path, headers: signed.headers });
+    expectS3Error(res, 403, 'RequestTimeTooSkewed');
+  });
+
+  test('a clock 5 minutes off is still accepted (within the 15 minute window)', async () => {
+    const c = clientWith({ systemClockOffset: 5 * 60 * 1000 });
+    try {
+      const r = await c.send(new GetObjectCommand({ Bucket: bucket, Key: KEY }));
+      assert.equal(sha256Hex(await bodyBytes(r.Body)), sha256Hex(BODY));
+    } finally {
+      c.destroy();
+    }
+  });
+});
+
+describe('tampering after signing', () => {
+  test('control: an untampered hand-signed GET succeeds', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}`, headers: { range: 'bytes=0-3' } });
+    const res = await rawRequest(srv.url, { method: 'GET', path: signed.path, headers: signed.headers });
+    assert.equal(res.status, 206, res.text);
+    assert.equal(res.text, BODY.subarray(0, 4).toString());
+  });
+
+  test('changing a signed header (range) is SignatureDoesNotMatch 403', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}`, headers: { range: 'bytes=0-3' } });
+    const res = await rawRequest(srv.url, { method: 'GET', path: signed.path, headers: { ...signed.headers, range: 'bytes=0-9' } });
+    expectS3Error(res, 403, 'SignatureDoesNotMatch');
+  });
+
+  test('changing the path is SignatureDoesNotMatch 403', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}` });
+    const res = await rawRequest(srv.url, { method: 'GET', path: `/${bucket}/auth/other.txt`, headers: signed.headers });
+    expectS3Error(res, 403, 'SignatureDoesNotMatch');
+  });
+
+  test('adding a query parameter is SignatureDoesNotMatch 403', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}`, query: { 'list-type': '2' } });
+    const res = await rawRequest(srv.url, { method: 'GET', path: `${signed.path}&prefix=auth`, headers: signed.headers });
+    expectS3Error(res, 403, 'SignatureDoesNotMatch');
+  });
+
+  test('changing the method is SignatureDoesNotMatch 403 and deletes nothing', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}` });
+    const res = await rawRequest(srv.url, { method: 'DELETE', path: signed.path, headers: signed.headers });
+    expectS3Error(res, 403, 'SignatureDoesNotMatch');
+    await assertIntact();
+  });
+
+  test('changing a signed x-amz-meta header on PUT is SignatureDoesNotMatch and stores nothing', async () => {
+    const body = Buffer.from('tampered put');
+    const signed = await signRequest(srv.url, { method: 'PUT', path: `/${bucket}/${encodeKey(KEY)}`, body, headers: { 'x-amz-meta-owner': 'alice' } });
+    const res = await rawRequest(srv.url, { method: 'PUT', path: signed.path, headers: { ...signed.headers, 'x-amz-meta-owner': 'mallory' }, body });
+    expectS3Error(res, 403, 'SignatureDoesNotMatch');
+    await assertIntact();
+  });
+
+  test('an x-amz-* header added after signing is refused (AccessDenied: headers not signed)', async () => {
+    const body = Buffer.from('sneaky');
+    const signed = await signRequest(srv.url, { method: 'PUT', path: `/${bucket}/${encodeKey(KEY)}`, body });
+    const res = await rawRequest(srv.url, { method: 'PUT', path: signed.path, headers: { ...signed.headers, 'x-amz-meta-extra': 'x' }, body });
+    // AWS: 403 AccessDenied "There were headers present in the request which were not signed".
+    expectS3Error(res, 403, ['AccessDenied', 'SignatureDoesNotMatch']);
+    await assertIntact();
+  });
+
+  test('a flipped signature hex digit is SignatureDoesNotMatch 403', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}` });
+    const auth = signed.headers['authorization']!;
+    const last = auth.slice(-1);
+    const flipped = auth.slice(0, -1) + (last === '0' ? '1' : '0');
+    const res = await rawRequest(srv.url, { method: 'GET', path: signed.path, headers: { ...signed.headers, authorization: flipped } });
+    expectS3Error(res, 403, 'SignatureDoesNotMatch');
+  });
+});
+
+describe('unsupported or malformed Authorization', () => {
+  test('a SigV2-style Authorization header is refused (InvalidRequest 400: use AWS4-HMAC-SHA256)', async () => {
+    const res = await rawRequest(srv.url, {
+      method: 'GET',
+      path: `/${bucket}/${encodeKey(KEY)}`,
+      headers: { date: new Date().toUTCString(), authorization: `AWS ${ACCESS_KEY}:bWFkZS11cC1zaWduYXR1cmU=` },
+    });
+    const e = expectS3Error(res, 400, 'InvalidRequest');
+    assert.match(e.message ?? '', /AWS4-HMAC-SHA256/);
+  });
+
+  test('a malformed AWS4 Authorization header is AuthorizationHeaderMalformed 400', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}` });
+    const res = await rawRequest(srv.url, {
+      method: 'GET',
+      path: signed.path,
+      headers: { ...signed.headers, authorization: 'AWS4-HMAC-SHA256 Credential=garbage' },
+    });
+    expectS3Error(res, 400, 'AuthorizationHeaderMalformed');
+  });
+
+  test('a header-signed request without x-amz-content-sha256 is refused (InvalidRequest 400)', async () => {
+    const signed = await signRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(KEY)}` });
+    const headers = { ...signed.headers };
+    delete headers['x-amz-content-sha256'];
+    const res = await rawRequest(srv.url, { method: 'GET', path: signed.path, headers });
+    expectS3Error(res, 400, 'InvalidRequest');
+  });
+});
+
+describe('canonicalisation stress', () => {
+  const KEYS = [
+    'with space.txt',
+    'plus+sign.txt',
+    'percent%20literal.txt',
+    'equals=and&amp.txt',
+    'question?mark.txt',
+    'unicode/ünïcødé/日本語/😀.bin',
+    'tilde~star*bang!.txt',
+    "quote'paren(1).txt",
+    'colon:semi;comma,at@dollar$.txt',
+    'hash#bracket[1]{2}.txt',
+    'dir with space/sub+dir/file name+.txt',
+    'double//slash/./dot/../x',
+    ' leading and trailing ',
+    'a%2Fb',
+  ];
+  const bodies = new Map(KEYS.map((k) => [k, randomBytes(1000 + k.length)]));
+  const sb = uniqueBucket('canon');
+
+  before(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: sb }));
+  });
+
+  for (const key of KEYS) {
+    test(`signed PUT/HEAD/GET round trip of ${JSON.stringify(key)}`, async () => {
+      const body = bodies.get(key)!;
+      await s3.send(new PutObjectCommand({ Bucket: sb, Key: key, Body: body, Metadata: { 'orig-key': encodeURIComponent(key) } }));
+      const h = await s3.send(new HeadObjectCommand({ Bucket: sb, Key: key }));
+      assert.equal(h.ContentLength, body.length);
+      assert.equal(h.Metadata?.['orig-key'], encodeURIComponent(key));
+      const g = await s3.send(new GetObjectCommand({ Bucket: sb, Key: key }));
+      assert.equal(sha256Hex(await bodyBytes(g.Body)), sha256Hex(body));
+    });
+  }
+
+  test('ListObjectsV2 returns every awkward key exactly', async () => {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: sb }));
+    assert.deepEqual((r.Contents ?? []).map((c) => c.Key!), utf8Sort(KEYS), 'all keys, in UTF-8 binary order');
+  });
+
+  test('CopyObject between awkward keys (x-amz-copy-source encoding)', async () => {
+    for (const key of KEYS.slice(0, 8)) {
+      const dest = `copies/${key}`;
+      await s3.send(new CopyObjectCommand({ Bucket: sb, Key: dest, CopySource: `${sb}/${encodeURIComponent(key)}` }));
+      const g = await s3.send(new GetObjectCommand({ Bucket: sb, Key: dest }));
+      assert.equal(sha256Hex(await bodyBytes(g.Body)), sha256Hex(bodies.get(key)!), `copy of ${JSON.stringify(key)}`);
+    }
+  });
+
+  test('ListObjectsV2 with a prefix containing spaces and unicode, and a delimiter', async () => {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: sb, Prefix: 'dir with space/', Delimiter: '/' }));
+    assert.equal(r.Prefix, 'dir with space/');
+    assert.deepEqual(r.CommonPrefixes?.map((p) => p.Prefix), ['dir with space/sub+dir/']);
+    assert.equal(r.Contents?.length ?? 0, 0);
+    const u = await s3.send(new ListObjectsV2Command({ Bucket: sb, Prefix: 'unicode/ünïcødé/', Delimiter: '/' }));
+    assert.deepEqual(u.CommonPrefixes?.map((p) => p.Prefix), ['unicode/ünïcødé/日本語/']);
+    const deep = await s3.send(new ListObjectsV2Command({ Bucket: sb, Prefix: 'unicode/ünïcødé/日本語/' }));
+    assert.deepEqual(deep.Contents?.map((c) => c.Key), ['unicode/ünïcødé/日本語/😀.bin']);
+  });
+
+  test('query-heavy ListObjectsV2: StartAfter, MaxKeys paging, a delimiter that needs encoding', async () => {
+    const all: string[] = [];
+    let token: string | undefined;
+    for (let i = 0; i < 50; i++) {
+      const r = await s3.send(new ListObjectsV2Command({ Bucket: sb, MaxKeys: 3, ContinuationToken: token, StartAfter: ' ', FetchOwner: true }));
+      for (const c of r.Contents ?? []) all.push(c.Key!);
+      if (!r.IsTruncated) break;
+      token = r.NextContinuationToken;
+      assert.ok(token, 'truncated page has a NextContinuationToken');
+    }
+    const expected = utf8Sort([...KEYS, ...KEYS.slice(0, 8).map((k) => `copies/${k}`)].filter((k) => k > ' '));
+    assert.deepEqual(all, expected);
+    const plus = await s3.send(new ListObjectsV2Command({ Bucket: sb, Delimiter: '+', Prefix: 'plus' }));
+    assert.deepEqual(plus.CommonPrefixes?.map((p) => p.Prefix), ['plus+']);
+    const amp = await s3.send(new ListObjectsV2Command({ Bucket: sb, Prefix: 'equals=and&', Delimiter: '.' }));
+    assert.deepEqual(amp.CommonPrefixes?.map((p) => p.Prefix), ['equals=and&amp.']);
+  });
+
+  test('ListObjectsV2 with EncodingType=url returns url-encoded keys', async () => {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: sb, Prefix: 'with space', EncodingType: 'url' }));
+    assert.equal(r.EncodingType, 'url');
+    assert.deepEqual(r.Contents?.map((c) => decodeURIComponent(c.Key!.replace(/\+/g, '%20'))), ['with space.txt']);
+  });
+
+  test('DeleteObject of awkward keys removes exactly them', async () => {
+    for (const key of KEYS) await s3.send(new DeleteObjectCommand({ Bucket: sb, Key: key }));
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: sb }));
+    assert.deepEqual((r.Contents ?? []).map((c) => c.Key!), utf8Sort(KEYS.slice(0, 8).map((k) => `copies/${k}`)));
+  });
+});
