@@ -27,6 +27,14 @@ export interface RunningServer {
   close(timeoutMs?: number): Promise<void>;
 }
 
+/** llhttp error codes → the S3 error a client should see. */
+const CLIENT_ERRORS: Record<string, [string, string]> = {
+  HPE_HEADER_OVERFLOW: ['RequestHeaderSectionTooLarge', 'Your request header section exceeds the maximum allowed size.'],
+  HPE_INVALID_EOF_STATE: ['IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'],
+  HPE_INVALID_CHUNK_SIZE: ['IncompleteBody', 'The request body is not valid HTTP chunked encoding.'],
+  HPE_UNEXPECTED_CONTENT_LENGTH: ['InvalidRequest', 'A request must not carry both Content-Length and Transfer-Encoding.'],
+};
+
 export function newRequestId(): string {
   return randomBytes(8).toString('hex').toUpperCase();
 }
@@ -72,6 +80,10 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
       rawPath,
       rawQuery,
       headers: req.headers,
+      // A getter: Node builds headersDistinct lazily, and only authentication needs it.
+      get headersDistinct() {
+        return req.headersDistinct;
+      },
       body: req,
       secure: false,
       requestId,
@@ -95,14 +107,16 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
         }
       });
   });
+  // Errors the HTTP parser finds before (or instead of) a request reaching the handler still get an S3 XML error.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    if (err.code === 'HPE_HEADER_OVERFLOW') {
-      const body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>RequestHeaderSectionTooLarge</Code><Message>Your request header section exceeds the maximum allowed size.</Message></Error>';
-      socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/xml\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-      return;
-    }
-    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    if (!socket.writable || (socket as { _httpMessage?: http.ServerResponse })._httpMessage?.headersSent) return socket.destroy();
+    const [code, message] = CLIENT_ERRORS[err.code ?? ''] ?? ['BadRequest', 'The request could not be parsed as HTTP/1.1.'];
+    const requestId = newRequestId();
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`;
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/xml\r\nx-amz-request-id: ${requestId}\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
 
   return new Promise((resolve, reject) => {

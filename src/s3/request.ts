@@ -12,8 +12,10 @@ export interface ProtocolRequest {
   rawPath: string;
   /** Query string as received, without '?'. */
   rawQuery: string;
-  /** Lower-case header names. */
+  /** Lower-case header names; repeated headers joined with ', '. */
   headers: HeaderMap;
+  /** Repeated headers kept apart, as SigV4 canonicalisation needs them. */
+  readonly headersDistinct: HeaderMap;
   /** The request body; consumed at most once. */
   body: Readable;
   /** Whether the connection is TLS (for aws:SecureTransport and Location URLs). */

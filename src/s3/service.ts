@@ -26,7 +26,7 @@ export function createS3Service(deps: S3Deps): S3Service {
     const { op, query } = parseRequest(req, { domains: deps.domains });
     if (op.name === 'Preflight') return preflight(deps, req, op);
     const auth = await authenticate(
-      { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headers },
+      { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headersDistinct },
       {
         lookup: async (akid) => {
           const rec = await deps.keys.lookup(akid);
@@ -36,6 +36,14 @@ export function createS3Service(deps: S3Deps): S3Service {
         maxSkewSeconds: deps.maxSkewSeconds,
       },
     );
+    // Clients default to us-east-1 when no region is configured (rclone, s3cmd), so that is accepted with the served regions.
+    if (!auth.anonymous && auth.region !== 'us-east-1' && !deps.regions.includes(auth.region)) {
+      throw fail(
+        auth.presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed',
+        `The authorization header is malformed; the region '${auth.region}' is wrong; expecting '${deps.region}'`,
+        { details: { Region: deps.region } },
+      );
+    }
     let principal;
     if (!auth.anonymous) principal = (await deps.keys.lookup(auth.accessKeyId))?.principal;
     else if (!SELF_AUTHENTICATING.has(op.name)) throw fail('AccessDenied', 'Access Denied');

@@ -73,6 +73,9 @@ async function main(): Promise<number> {
       const stats = await load;
       s3.destroy();
       console.log(`# round ${round}: kill -9 after ${delay} ms; ${stats.started} ops started, ${stats.acked} acknowledged ${JSON.stringify(stats.byKind)}`);
+      // What the crash left behind, so a passing "temp area empty" below is known not to be vacuous.
+      const left = scanDataDir(dataDir);
+      console.log(`#   left by the crash: ${left.temps.length} temp files, ${left.blobs.length} blob files`);
       await suite.step(`round ${round}: no request failed before the kill`, () => fail(stats.failedBeforeKill, 'requests failed while the server was up'));
       const up = await suite.step(`round ${round}: restart on the same data dir after kill -9`, async () => {
         server = await startSovra({ dataDir, logPath: server!.logPath, accessKey: server!.accessKey, secretKey: server!.secretKey });

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ACCESS_KEY, REGION, SECRET_KEY, bodyBytes, errorStatus, startTestServer, uniqueBucket, type TestServer } from './harness.js';
-import { crc32c, crc64nvme, encodeKey, expectS3Error, md5Base64, rawRequest, sha256Hex, signRequest, u32be } from './raw-http.js';
+import { crc32c, crc64nvme, encodeKey, expectS3Error, md5Base64, rawRequest, sha256Hex, signRequest, signedRequest, u32be } from './raw-http.js';
 
 let srv: TestServer;
 let s3: S3Client;
@@ -137,14 +137,19 @@ describe('GetObject checksum presence', () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ChecksumAlgorithm: 'SHA256' }));
   });
 
-  test('without ChecksumMode no checksum headers are returned', async () => {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    assert.deepEqual(
-      Object.values(allChecksums(out)).filter((v) => v !== undefined),
-      [],
-      `got ${JSON.stringify(allChecksums(out))}`,
-    );
-    assert.equal(sha256Hex(await bodyBytes(out.Body)), sha256Hex(data));
+  test('without x-amz-checksum-mode no checksum headers are returned (raw GET; the SDK always enables it)', async () => {
+    const res = await signedRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(key)}` });
+    assert.equal(res.status, 200);
+    assert.equal(sha256Hex(res.body), sha256Hex(data));
+    const present = Object.keys(res.headers).filter((h) => h.startsWith('x-amz-checksum-'));
+    assert.deepEqual(present, [], `unexpected checksum headers: ${JSON.stringify(present.map((h) => [h, res.headers[h]]))}`);
+  });
+
+  test('with x-amz-checksum-mode ENABLED the checksum and its type are returned (raw GET)', async () => {
+    const res = await signedRequest(srv.url, { method: 'GET', path: `/${bucket}/${encodeKey(key)}`, headers: { 'x-amz-checksum-mode': 'ENABLED' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['x-amz-checksum-sha256'], createHash('sha256').update(data).digest('base64'));
+    assert.equal(res.headers['x-amz-checksum-type'], 'FULL_OBJECT');
   });
 
   test('a ranged GET with ChecksumMode ENABLED returns no whole-object checksum', async () => {

@@ -10,6 +10,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import {
   S3Client,
@@ -776,6 +777,46 @@ describe('objects', () => {
         code: 'InvalidDigest',
         status: 400,
       });
+    });
+  });
+
+  describe('streaming uploads and additional checksums', () => {
+    it('a stream body (aws-chunked with a trailing checksum) round-trips and is not stored as aws-chunked', async () => {
+      const body = randomBytes(3 * 1024 * 1024 + 17);
+      const spy = server.makeClient();
+      const traffic = recordTraffic(spy);
+      try {
+        const chunks = [body.subarray(0, 1000), body.subarray(1000, 2 * 1024 * 1024), body.subarray(2 * 1024 * 1024)];
+        const put = await spy.send(new PutObjectCommand({ Bucket: bucket, Key: 'stream/chunked', Body: Readable.from(chunks), ContentLength: body.length }));
+        assert.equal(put.ETag, `"${md5hex(body)}"`);
+        const sent = traffic.request?.headers ?? {};
+        // Make sure this really exercised the aws-chunked path.
+        assert.match(sent['content-encoding'] ?? '', /aws-chunked/, `request headers: ${JSON.stringify(sent)}`);
+      } finally {
+        spy.destroy();
+      }
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'stream/chunked' }));
+      assert.equal(sha256(await bodyBytes(got.Body)), sha256(body));
+      assert.equal(got.ContentLength, body.length);
+      assert.equal(got.ContentEncoding, undefined, 'aws-chunked is a transfer detail, not a stored Content-Encoding');
+    });
+
+    it('ChecksumAlgorithm SHA256 is verified, returned, and reported by HEAD with ChecksumMode ENABLED', async () => {
+      const body = randomBytes(64 * 1024);
+      const expected = createHash('sha256').update(body).digest('base64');
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'checksum/sha256', Body: body, ChecksumAlgorithm: 'SHA256' }));
+      assert.equal(put.ChecksumSHA256, expected);
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'checksum/sha256', ChecksumMode: 'ENABLED' }));
+      assert.equal(head.ChecksumSHA256, expected);
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'checksum/sha256', ChecksumMode: 'ENABLED' }));
+      assert.equal(sha256(await bodyBytes(got.Body)), sha256(body));
+      assert.equal(got.ChecksumSHA256, expected);
+    });
+
+    it('a wrong x-amz-checksum-crc32 → 400 BadDigest and nothing stored', async () => {
+      const err = await errorStatus(s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'checksum/bad', Body: 'some data', ChecksumCRC32: 'AAAAAA==' })));
+      assert.deepEqual(err, { code: 'BadDigest', status: 400 });
+      assert.deepEqual(await errorStatus(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'checksum/bad' }))), { code: 'NotFound', status: 404 });
     });
   });
 

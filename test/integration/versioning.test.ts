@@ -379,6 +379,22 @@ describe('versioning', () => {
       assert.deepEqual(markers, rest.filter((e) => e.marker));
     });
 
+    it('KeyMarker at the last key returns nothing, not truncated', async () => {
+      const out = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: 'r' }));
+      assert.equal(out.IsTruncated, false);
+      assert.equal(out.Versions, undefined);
+      assert.equal(out.DeleteMarkers, undefined);
+    });
+
+    it('VersionIdMarker without KeyMarker → 400 InvalidArgument', async () => {
+      // AWS: "A version-id marker cannot be specified without a key marker."
+      const someId = expected[0]?.versionId ?? '';
+      assert.deepEqual(await errorStatus(s3.send(new ListObjectVersionsCommand({ Bucket: bucket, VersionIdMarker: someId }))), {
+        code: 'InvalidArgument',
+        status: 400,
+      });
+    });
+
     it('Prefix and Delimiter work on version listings', async () => {
       const b = uniqueBucket('ver-delim');
       await s3.send(new CreateBucketCommand({ Bucket: b }));

@@ -6,9 +6,12 @@ import type { ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersio
 import {
   encodeHeaders,
   encodeTags,
+  LIST_COLUMNS,
+  listRowToVersion,
   toSegment,
   toVersion,
   VERSION_COLUMNS as COLS,
+  type ListRow,
   type SegmentRow,
   type VersionRow,
 } from './rows.js';
@@ -50,16 +53,22 @@ export class SqliteObjectRepo implements ObjectRepo {
       ),
       any: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM object_versions WHERE bucket = ? LIMIT 1'),
       // The literal is_latest/delete_marker terms let SQLite use the partial index object_versions_live.
-      scanLatest: db.prepare<[string, string], VersionRow>(
-        `SELECT ${COLS} FROM object_versions
-         WHERE bucket = ? AND object_key >= ? AND is_latest = 1 AND delete_marker = 0 ORDER BY object_key`,
-      ),
-      scanVersions: db.prepare<[string, string], VersionRow>(
-        `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key >= ? ORDER BY object_key, id DESC`,
-      ),
-      olderVersions: db.prepare<[string, string, number], VersionRow>(
-        `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? AND id < ? ORDER BY id DESC`,
-      ),
+      scanLatest: db
+        .prepare<[string, string], ListRow>(
+          `SELECT ${LIST_COLUMNS} FROM object_versions
+           WHERE bucket = ? AND object_key >= ? AND is_latest = 1 AND delete_marker = 0 ORDER BY object_key`,
+        )
+        .raw(true),
+      scanVersions: db
+        .prepare<[string, string], ListRow>(
+          `SELECT ${LIST_COLUMNS} FROM object_versions WHERE bucket = ? AND object_key >= ? ORDER BY object_key, id DESC`,
+        )
+        .raw(true),
+      olderVersions: db
+        .prepare<[string, string, number], ListRow>(
+          `SELECT ${LIST_COLUMNS} FROM object_versions WHERE bucket = ? AND object_key = ? AND id < ? ORDER BY id DESC`,
+        )
+        .raw(true),
     };
   }
 
@@ -114,44 +123,44 @@ export class SqliteObjectRepo implements ObjectRepo {
   async listLatest(q: ListLatestQuery): Promise<Page<ObjectVersion>> {
     const prefix = q.prefix ?? '';
     const start = q.after === undefined ? prefix : maxKey(prefix, keyAfter(q.after));
-    const page = groupListing<VersionRow>({
+    const page = groupListing<ListRow>({
       prefix,
       delimiter: q.delimiter,
       maxItems: q.maxKeys,
       marker: q.after,
-      keyOf: (r) => r.object_key,
+      keyOf: (r) => r[0],
       start,
       scan: (from) => this.s.scanLatest.iterate(q.bucket, from),
     });
-    return mapPage(page);
+    return mapPage(q.bucket, page);
   }
 
   async listVersions(q: ListVersionsQuery): Promise<Page<ObjectVersion>> {
     const prefix = q.prefix ?? '';
-    let head: VersionRow[] | undefined;
+    let head: ListRow[] | undefined;
     if (q.keyMarker !== undefined && q.versionIdMarker !== undefined) {
       const marker = this.s.version.get(q.bucket, q.keyMarker, q.versionIdMarker);
       // The marker key's versions are few; reading them eagerly keeps one iterator open at a time.
       if (marker !== undefined) head = this.s.olderVersions.all(q.bucket, q.keyMarker, marker.id);
     }
     const start = q.keyMarker === undefined ? prefix : maxKey(prefix, keyAfter(q.keyMarker));
-    const page = groupListing<VersionRow>({
+    const page = groupListing<ListRow>({
       prefix,
       delimiter: q.delimiter,
       maxItems: q.maxKeys,
       marker: q.keyMarker,
-      keyOf: (r) => r.object_key,
+      keyOf: (r) => r[0],
       head,
       start,
       scan: (from) => this.s.scanVersions.iterate(q.bucket, from),
     });
-    return mapPage(page);
+    return mapPage(q.bucket, page);
   }
 }
 
-function mapPage(page: Page<VersionRow>): Page<ObjectVersion> {
+function mapPage(bucket: string, page: Page<ListRow>): Page<ObjectVersion> {
   const out: Page<ObjectVersion> = {
-    items: page.items.map((r) => toVersion(r)),
+    items: page.items.map((r) => listRowToVersion(bucket, r)),
     commonPrefixes: page.commonPrefixes,
     isTruncated: page.isTruncated,
   };

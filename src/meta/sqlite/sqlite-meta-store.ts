@@ -59,6 +59,8 @@ export class SqliteMetaStore implements MetaStore {
     if (!db.memory) db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     db.pragma('foreign_keys = OFF');
+    // Listings touch one table page per key; keep the hot set in memory (per connection).
+    db.pragma('cache_size = -32768');
     migrate(db);
     db.pragma(`busy_timeout = ${INLINE_BUSY_MS}`);
     this.instances = new SqliteInstanceRegistry(db.memory ? undefined : join(dirname(db.name), `${basename(db.name)}-instances`));

@@ -198,3 +198,9 @@ test('creating a decoder for a non-streaming mode or without signing context is 
   assert.throws(() => createChunkedDecoder({ mode: { kind: 'unsigned' } }));
   assert.throws(() => createChunkedDecoder({ mode: SIGNED }));
 });
+
+test('a trailer named __proto__ is plain data', async () => {
+  const out = await decode({ mode: UNSIGNED_TRAILER }, [Buffer.from('0\r\n__proto__:x\r\n\r\n')]);
+  assert.ok(Object.hasOwn(out.trailers, '__proto__'));
+  assert.equal(Object.getPrototypeOf(out.trailers), Object.prototype);
+});

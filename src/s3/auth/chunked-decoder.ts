@@ -248,7 +248,8 @@ export class ChunkedDecoder extends Transform {
       return;
     }
     if (Object.hasOwn(this.pendingTrailers, name)) throw malformed(`duplicate trailer ${name}`);
-    this.pendingTrailers[name] = value;
+    // defineProperty, so that a trailer named "__proto__" is data, not a prototype change.
+    Object.defineProperty(this.pendingTrailers, name, { value, enumerable: true, writable: true, configurable: true });
   }
 
   private trailersComplete(): boolean {

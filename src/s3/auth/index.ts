@@ -16,7 +16,6 @@ export type {
   PayloadMode,
   SignableRequest,
   SigningContext,
-  StreamingPayloadMode,
 } from './types.js';
 export { authenticate } from './authenticate.js';
 export { ChunkedDecoder, createChunkedDecoder, type ChunkedDecoderOptions } from './chunked-decoder.js';

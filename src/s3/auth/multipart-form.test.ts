@@ -41,7 +41,7 @@ test('fields before the file are returned, the file streams, later fields are ig
   ]);
   for (const size of [body.length, 65536, 1021]) {
     const form = await parseMultipartForm(pieces(body, size), { contentType });
-    assert.deepEqual(form.fields, { key: 'photos/${filename}', 'Content-Type': 'image/jpeg', 'x-amz-meta-ключ': 'значение' });
+    assert.deepEqual(form.fields, { key: 'photos/${filename}', 'content-type': 'image/jpeg', 'x-amz-meta-ключ': 'значение' });
     assert.equal(form.file.fieldName, 'file');
     assert.equal(form.file.filename, 'holiday photo.jpg');
     assert.equal(form.file.contentType, 'image/jpeg');
@@ -49,6 +49,15 @@ test('fields before the file are returned, the file streams, later fields are ig
     assert.equal(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(data).digest('hex'));
     await form.done;
   }
+});
+
+test('a field named __proto__ is plain data', async () => {
+  const { body, contentType } = await encode([['__proto__', 'x'], ['file', 'f']]);
+  const form = await parseMultipartForm(Readable.from([body]), { contentType });
+  assert.ok(Object.hasOwn(form.fields, '__proto__'));
+  assert.equal(Object.getPrototypeOf(form.fields), Object.prototype);
+  form.file.stream.resume();
+  await form.done;
 });
 
 test('a "file" part without a filename is still the file', async () => {

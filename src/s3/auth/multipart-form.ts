@@ -30,7 +30,7 @@ export interface FormFile {
 }
 
 export interface MultipartForm {
-  /** Fields before the file part, with their names as sent. */
+  /** Fields before the file part; names lower-cased, since AWS matches form field names case-insensitively. */
   fields: Record<string, string>;
   file: FormFile;
   /** Settles once the whole body has been parsed; rejects if the form was malformed or cut short. */
@@ -142,7 +142,8 @@ export function parseMultipartForm(body: Readable, opts: MultipartFormOptions): 
         return;
       }
       seen.add(lower);
-      fields[name] = value;
+      // defineProperty, so that a field named "__proto__" is data, not a prototype change.
+      Object.defineProperty(fields, lower, { value, enumerable: true, writable: true, configurable: true });
     });
 
     parser.on('file', (name, stream, info) => {

@@ -39,11 +39,6 @@ export type PayloadMode =
   /** STREAMING-UNSIGNED-PAYLOAD-TRAILER */
   | { kind: 'streaming-unsigned-trailer' };
 
-export type StreamingPayloadMode = Extract<
-  PayloadMode,
-  { kind: 'streaming-signed' | 'streaming-signed-trailer' | 'streaming-unsigned-trailer' }
->;
-
 /** Everything the aws-chunked decoder needs to continue the signature chain. */
 export interface SigningContext {
   signingKey: Buffer;

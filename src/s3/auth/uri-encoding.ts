@@ -98,16 +98,20 @@ export function parseQuery(rawQuery: string): QueryParam[] {
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const nameBytes = percentDecode(eq === -1 ? part : part.slice(0, eq), true);
-    const valueBytes = percentDecode(eq === -1 ? '' : part.slice(eq + 1), true);
-    params.push({
-      name: nameBytes.toString('utf8'),
-      value: valueBytes.toString('utf8'),
-      encodedName: awsEncodeBytes(nameBytes),
-      encodedValue: awsEncodeBytes(valueBytes),
-    });
+    const [name, encodedName] = decodeComponent(eq === -1 ? part : part.slice(0, eq));
+    const [value, encodedValue] = decodeComponent(eq === -1 ? '' : part.slice(eq + 1));
+    params.push({ name, value, encodedName, encodedValue });
   }
   return params;
+}
+
+/** Most query components are plain tokens: skip the byte round trip for them. */
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
+
+function decodeComponent(raw: string): [decoded: string, encoded: string] {
+  if (UNRESERVED_ONLY.test(raw)) return [raw, raw];
+  const bytes = percentDecode(raw, true);
+  return [bytes.toString('utf8'), awsEncodeBytes(bytes)];
 }
 
 function compareAscii(a: string, b: string): number {

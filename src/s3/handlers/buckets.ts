@@ -13,14 +13,16 @@ import { requirePrincipal, type S3Context } from '../context.js';
 import { header, type ProtocolResponse } from '../request.js';
 import { emptyResponse, xmlResponse } from '../respond.js';
 import {
-  escapeXml,
   parseCreateBucketConfiguration,
   parseVersioningConfiguration,
+  renderAccessControlPolicy,
+  renderEmptyConfiguration,
   renderListAllMyBuckets,
   renderLocationConstraint,
+  renderRequestPaymentConfiguration,
   renderVersioningConfiguration,
-  S3_XMLNS,
-  XML_DECLARATION,
+  XML_BODY_LIMITS,
+  type EmptyConfigurationRoot,
 } from '../xml/index.js';
 import { bucketOf } from './target.js';
 
@@ -42,7 +44,7 @@ export async function createBucket(ctx: S3Context): Promise<ProtocolResponse> {
   if (header(ctx.req.headers, 'x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true') {
     throw fail('NotImplemented', 'Object Lock is not implemented in Sovra yet.');
   }
-  const raw = (await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8');
+  const raw = (await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.createBucketConfiguration })).toString('utf8');
   let region = ctx.deps.region;
   if (raw.trim() !== '') {
     const conf = parseCreateBucketConfiguration(raw);
@@ -80,7 +82,7 @@ export async function getBucketVersioning(ctx: S3Context): Promise<ProtocolRespo
 }
 
 export async function putBucketVersioning(ctx: S3Context): Promise<ProtocolResponse> {
-  const conf = parseVersioningConfiguration((await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8'));
+  const conf = parseVersioningConfiguration(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.versioningConfiguration }));
   if (conf.status === undefined) throw fail('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
   await ctx.deps.engine.putBucketVersioning(bucketOf(ctx), conf.status);
   return emptyResponse(200);
@@ -105,7 +107,7 @@ export async function getAcl(ctx: S3Context): Promise<ProtocolResponse> {
     if (v !== null) input.versionId = v;
     await ctx.deps.engine.headObject(input);
   }
-  return xmlResponse(renderAccessControlPolicy({ id: p.accountId, displayName: p.displayName }));
+  return xmlResponse(renderAccessControlPolicy({ owner: { id: p.accountId, displayName: p.displayName } }));
 }
 
 export async function putAcl(ctx: S3Context): Promise<ProtocolResponse> {
@@ -116,19 +118,7 @@ export async function putAcl(ctx: S3Context): Promise<ProtocolResponse> {
   return emptyResponse(200);
 }
 
-/** The owner's FULL_CONTROL grant: the whole truth about access in the storage core. */
-function renderAccessControlPolicy(owner: { id: string; displayName: string }): string {
-  const o = `<ID>${escapeXml(owner.id)}</ID><DisplayName>${escapeXml(owner.displayName)}</DisplayName>`;
-  return `${XML_DECLARATION}<AccessControlPolicy xmlns="${S3_XMLNS}"><Owner>${o}</Owner><AccessControlList>` +
-    `<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser">${o}</Grantee>` +
-    `<Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>`;
-}
-
-function renderEmptyConfig(element: string, inner: string): string {
-  return `${XML_DECLARATION}<${element} xmlns="${S3_XMLNS}">${inner}</${element}>`;
-}
-
-const UNSET: Record<string, { code?: ErrorCode; message?: string; element?: string }> = {
+const UNSET: Record<string, { code?: ErrorCode; message?: string; element?: EmptyConfigurationRoot | 'RequestPaymentConfiguration' }> = {
   policy: { code: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' },
   policyStatus: { code: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' },
   lifecycle: { code: 'NoSuchLifecycleConfiguration', message: 'The lifecycle configuration does not exist' },
@@ -154,6 +144,7 @@ export async function getBucketUnsetConfig(ctx: S3Context): Promise<ProtocolResp
   if (ctx.req.method === 'DELETE') return emptyResponse(204);
   const spec = UNSET[ctx.op.subresource];
   if (spec?.code) throw fail(spec.code, spec.message ?? 'Not set', { resource: `/${ctx.op.bucket}`, details: { BucketName: ctx.op.bucket } });
-  if (spec?.element) return xmlResponse(renderEmptyConfig(spec.element, spec.element === 'RequestPaymentConfiguration' ? '<Payer>BucketOwner</Payer>' : ''));
+  if (spec?.element === 'RequestPaymentConfiguration') return xmlResponse(renderRequestPaymentConfiguration({ payer: 'BucketOwner' }));
+  if (spec?.element) return xmlResponse(renderEmptyConfiguration(spec.element));
   throw fail('NotImplemented', `The "${ctx.op.subresource}" bucket configuration is not implemented in Sovra yet.`);
 }

@@ -12,7 +12,7 @@ import type { S3Op } from '../ops.js';
 import { resolveTarget } from '../parse.js';
 import { header, type ProtocolRequest, type ProtocolResponse } from '../request.js';
 import { emptyResponse, xmlResponse } from '../respond.js';
-import { parseCorsConfiguration, renderCorsConfiguration } from '../xml/index.js';
+import { parseCorsConfiguration, renderCorsConfiguration, XML_BODY_LIMITS } from '../xml/index.js';
 import { bucketOf } from './target.js';
 
 export async function getBucketCors(ctx: S3Context): Promise<ProtocolResponse> {
@@ -22,7 +22,7 @@ export async function getBucketCors(ctx: S3Context): Promise<ProtocolResponse> {
 }
 
 export async function putBucketCors(ctx: S3Context): Promise<ProtocolResponse> {
-  const { rules } = parseCorsConfiguration(await readSmallBody(ctx, { maxBytes: 64 * 1024 }));
+  const { rules } = parseCorsConfiguration(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.corsConfiguration }));
   await ctx.deps.engine.putBucketCors(bucketOf(ctx), rules);
   return emptyResponse(200);
 }

@@ -30,6 +30,7 @@ import {
   renderCopyPartResult,
   renderInitiateMultipartUpload,
   renderListParts,
+  XML_BODY_LIMITS,
 } from '../xml/index.js';
 import { assertSourceReadable } from './access.js';
 import { assertKey } from './object-write.js';
@@ -97,7 +98,7 @@ export async function uploadPartCopy(ctx: S3Context): Promise<ProtocolResponse> 
 }
 
 export async function completeMultipartUpload(ctx: S3Context): Promise<ProtocolResponse> {
-  const doc = parseCompleteMultipartUpload(await readSmallBody(ctx, { maxBytes: 4 * 1024 * 1024 }));
+  const doc = parseCompleteMultipartUpload(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.completeMultipartUpload }));
   const input: CompleteMultipartInput = {
     bucket: bucketOf(ctx), key: keyOf(ctx), uploadId: uploadIdOf(ctx), signal: ctx.req.signal,
     parts: doc.parts.map((part) => {

@@ -22,7 +22,7 @@ import { readPayload } from '../payload.js';
 import { header, type ProtocolResponse } from '../request.js';
 import { emptyResponse, xmlResponse } from '../respond.js';
 import { S3_ERRORS } from '../errors.js';
-import { parseDelete, renderCopyObjectResult, renderDeleteResult } from '../xml/index.js';
+import { parseDelete, renderCopyObjectResult, renderDeleteResult, XML_BODY_LIMITS } from '../xml/index.js';
 import { checksumHeaders, versionHeader, xmlChecksum } from './object-headers.js';
 import { bucketOf, keyOf } from './target.js';
 import { assertSourceReadable } from './access.js';
@@ -118,7 +118,7 @@ export async function deleteObject(ctx: S3Context): Promise<ProtocolResponse> {
 export async function deleteObjects(ctx: S3Context): Promise<ProtocolResponse> {
   const bucket = bucketOf(ctx);
   const owner = requirePrincipal(ctx).accountId;
-  const doc = parseDelete(await readSmallBody(ctx, { maxBytes: 2 * 1024 * 1024, requireIntegrity: true }));
+  const doc = parseDelete(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.delete, requireIntegrity: true }));
   const deleted: { key: string; versionId?: string; deleteMarker?: boolean; deleteMarkerVersionId?: string }[] = [];
   const errors: { key: string; versionId?: string; code: string; message: string }[] = [];
   if (doc.objects.some((o) => o.etag !== undefined || o.lastModifiedTime !== undefined || o.size !== undefined)) {

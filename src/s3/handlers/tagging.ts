@@ -7,7 +7,7 @@ import type { S3Context } from '../context.js';
 import { validateTags } from '../headers.js';
 import type { ProtocolResponse } from '../request.js';
 import { emptyResponse, xmlResponse } from '../respond.js';
-import { parseTagging, renderTagging } from '../xml/index.js';
+import { parseTagging, renderTagging, XML_BODY_LIMITS } from '../xml/index.js';
 import { bucketOf, keyOf } from './target.js';
 
 function target(ctx: S3Context): { bucket: string; key: string; versionId?: string } {
@@ -27,7 +27,7 @@ export async function getObjectTagging(ctx: S3Context): Promise<ProtocolResponse
 }
 
 export async function putObjectTagging(ctx: S3Context): Promise<ProtocolResponse> {
-  const { tags: tagSet } = parseTagging(await readSmallBody(ctx, { maxBytes: 64 * 1024 }));
+  const { tags: tagSet } = parseTagging(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.tagging }));
   const tags: Record<string, string> = {};
   for (const t of tagSet) tags[t.key] = t.value;
   validateTags(tags);
