@@ -7,7 +7,6 @@
  */
 import type { MetaTx, Segment, StoredChecksum, StoredHeaders } from '../meta/index.js';
 import { noSuchBucket, type EngineContext } from './context.js';
-import { newVersionId } from './ids.js';
 import { checkWriteConditions } from './preconditions.js';
 
 export interface VersionDraft {
@@ -42,7 +41,7 @@ export async function commitVersion(
   const garbage: string[] = [];
   let versionId: string;
   if (bucket.versioning === 'Enabled') {
-    versionId = newVersionId(lastModified);
+    versionId = ctx.newVersionId(lastModified);
   } else {
     versionId = 'null';
     const replaced = await tx.objects.remove(draft.bucket, draft.key, 'null');

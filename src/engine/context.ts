@@ -6,6 +6,7 @@
 import { fail } from '../core/errors.js';
 import type { BlobStore } from '../blob/index.js';
 import type { MetaStore } from '../meta/index.js';
+import { versionIdGenerator } from './ids.js';
 
 export const GiB = 1024 * 1024 * 1024;
 export const MiB = 1024 * 1024;
@@ -33,6 +34,7 @@ export interface EngineContext {
   readonly blobs: BlobStore;
   readonly limits: EngineLimits;
   now(): Date;
+  newVersionId(now: Date): string;
   /** Deletes blobs after a commit made them unreachable; never throws. */
   discard(blobIds: readonly string[]): void;
   /** Resolves when every pending discard has finished. */
@@ -54,6 +56,7 @@ export function createContext(opts: {
     blobs: opts.blobs,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     now: clock,
+    newVersionId: versionIdGenerator(),
     discard(blobIds) {
       for (const id of blobIds) {
         const p: Promise<void> = opts.blobs

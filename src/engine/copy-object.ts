@@ -9,7 +9,7 @@ import type { ObjectVersion, StoredHeaders } from '../meta/index.js';
 import { assertKey, type EngineContext } from './context.js';
 import { commitVersion } from './commit-version.js';
 import { copyFromSource } from './copy-source.js';
-import { precheckWrite } from './put-object.js';
+import { precheckWrite, segmentsOf } from './put-object.js';
 import type { CopyObjectInput, CopyResult } from './types.js';
 
 function isSameObject(input: CopyObjectInput, source: ObjectVersion): boolean {
@@ -47,6 +47,7 @@ export async function copyObject(ctx: EngineContext, input: CopyObjectInput): Pr
       if (isSameObject(input, src) && !changesSomething(input, src)) throw fail('InvalidRequest', ILLEGAL_SELF_COPY);
     },
     algorithm: (src) => input.checksumAlgorithm ?? src.checksum?.algorithm,
+    elideEmpty: true,
     signal: input.signal,
   });
   const etag = `"${data.md5.toString('hex')}"`;
@@ -66,13 +67,13 @@ export async function copyObject(ctx: EngineContext, input: CopyObjectInput): Pr
           headers: headersFor(input, source),
           tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? {}) : source.tags,
           ...(checksum ? { checksum } : {}),
-          segments: [{ blobId: data.blobId, size: data.size }],
+          segments: segmentsOf(data),
         },
         input.destConditions,
       ),
     );
   } catch (e) {
-    ctx.discard([data.blobId]);
+    ctx.discard(segmentsOf(data).map((s) => s.blobId));
     throw e;
   }
   ctx.discard(committed.garbage);

@@ -29,6 +29,8 @@ export interface CopySourceRequest {
   range?: (v: ObjectVersion) => ByteRange | undefined;
   /** The checksum to compute over the copied bytes, given the source. */
   algorithm?: (v: ObjectVersion) => ChecksumAlgorithm | undefined;
+  /** Store no blob for an empty copy (objects; parts always get a blob). */
+  elideEmpty?: boolean;
   /** Runs on the resolved source before any byte is copied. */
   validate?: (v: ObjectVersion) => void;
   signal?: AbortSignal;
@@ -54,6 +56,7 @@ export async function copyFromSource(
     try {
       const data = await ingest(ctx, stream, { contentLength: length }, {
         maxSize: ctx.limits.maxCopySize,
+        elideEmpty: req.elideEmpty === true,
         ...(algorithm ? { algorithm } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });

@@ -7,7 +7,7 @@
 import type { NewObjectVersion } from '../meta/index.js';
 import { noSuchBucket, type EngineContext } from './context.js';
 import { blobsOf } from './commit-version.js';
-import { assertVersionId, newVersionId } from './ids.js';
+import { assertVersionId } from './ids.js';
 import type { DeleteResult } from './types.js';
 
 export async function deleteObject(
@@ -41,7 +41,7 @@ export async function deleteObject(
       segments: [],
     };
     let garbage: string[] = [];
-    if (bucket.versioning === 'Enabled') marker.versionId = newVersionId(now);
+    if (bucket.versioning === 'Enabled') marker.versionId = ctx.newVersionId(now);
     else garbage = blobsOf(await tx.objects.remove(input.bucket, input.key, 'null'));
     await tx.objects.insertLatest(marker);
     return { result: { versionId: marker.versionId, deleteMarker: true }, garbage };

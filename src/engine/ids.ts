@@ -7,18 +7,21 @@ import { randomBytes } from 'node:crypto';
 import { fail } from '../core/errors.js';
 
 const MAX_MS = 0xffffffffffff;
-let lastMs = -1;
-let seq = 0;
 
-export function newVersionId(now: Date): string {
-  const ms = now.getTime();
-  seq = ms === lastMs ? Math.min(seq + 1, 0xffff) : 0;
-  lastMs = ms;
-  return (
-    (MAX_MS - ms).toString(16).padStart(12, '0') +
-    (0xffff - seq).toString(16).padStart(4, '0') +
-    randomBytes(8).toString('hex')
-  );
+/** A version id source; ids from one source sort strictly newest first, even within a millisecond. */
+export function versionIdGenerator(): (now: Date) => string {
+  let lastMs = -1;
+  let seq = 0;
+  return (now) => {
+    const ms = now.getTime();
+    seq = ms === lastMs ? Math.min(seq + 1, 0xffff) : 0;
+    lastMs = ms;
+    return (
+      (MAX_MS - ms).toString(16).padStart(12, '0') +
+      (0xffff - seq).toString(16).padStart(4, '0') +
+      randomBytes(8).toString('hex')
+    );
+  };
 }
 
 export function isValidVersionId(id: string): boolean {

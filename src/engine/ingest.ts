@@ -16,11 +16,14 @@ export interface IngestOptions {
   maxSize: number;
   /** Checksum to compute when the claims name none (an upload's algorithm, a copy's). */
   algorithm?: ChecksumAlgorithm;
+  /** Store no blob for an empty body (objects need none; parts always get one). */
+  elideEmpty?: boolean;
   signal?: AbortSignal;
 }
 
 export interface Ingested {
-  blobId: string;
+  /** Absent for an elided empty body. */
+  blobId?: string;
   size: number;
   md5: Buffer;
   checksum?: { algorithm: ChecksumAlgorithm; digest: Buffer; value: string };
@@ -97,8 +100,9 @@ export async function ingest(ctx: EngineContext, body: Readable, claims: Payload
       }
       checksum = { algorithm, digest, value };
     }
-    const blobId = await writer.commit({ signal });
-    const out: Ingested = { blobId, size, md5: md5Digest };
+    const out: Ingested = { size, md5: md5Digest };
+    if (size === 0 && opts.elideEmpty) await writer.abort();
+    else out.blobId = await writer.commit({ signal });
     if (checksum !== undefined) out.checksum = checksum;
     return out;
   } catch (e) {

@@ -74,6 +74,7 @@ function assertPartNumber(n: number): void {
 type PartAddress = { bucket: string; key: string; uploadId: string; partNumber: number };
 
 async function storePart(ctx: EngineContext, at: PartAddress, data: Ingested): Promise<PartInfo> {
+  if (data.blobId === undefined) throw new Error('a part always has a blob');
   const part: PartRecord = {
     partNumber: at.partNumber,
     blobId: data.blobId,
@@ -92,7 +93,7 @@ async function storePart(ctx: EngineContext, at: PartAddress, data: Ingested): P
       return tx.uploads.putPart(at.uploadId, part);
     });
   } catch (e) {
-    ctx.discard([data.blobId]);
+    ctx.discard([part.blobId]);
     throw e;
   }
   if (replaced !== undefined) ctx.discard([replaced.blobId]);

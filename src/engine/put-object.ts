@@ -5,7 +5,8 @@
  */
 import { assertKey, noSuchBucket, type EngineContext } from './context.js';
 import { commitVersion } from './commit-version.js';
-import { ingest } from './ingest.js';
+import { ingest, type Ingested } from './ingest.js';
+import type { Segment } from '../meta/index.js';
 import { checkWriteConditions } from './preconditions.js';
 import type { PutObjectInput, WriteResult } from './types.js';
 
@@ -28,13 +29,18 @@ export async function precheckWrite(
   );
 }
 
+/** A simple object's one segment; an empty object has none. */
+export function segmentsOf(data: Ingested): Segment[] {
+  return data.blobId === undefined ? [] : [{ blobId: data.blobId, size: data.size }];
+}
+
 export async function putObject(ctx: EngineContext, input: PutObjectInput): Promise<WriteResult> {
   assertKey(ctx, input.key);
   const length = input.claims.contentLength;
   if (length === undefined || length > PRECHECK_ABOVE || input.conditions !== undefined) {
     await precheckWrite(ctx, input.bucket, input.key, input.conditions, input.signal);
   }
-  const data = await ingest(ctx, input.body, input.claims, { maxSize: ctx.limits.maxPutSize, signal: input.signal });
+  const data = await ingest(ctx, input.body, input.claims, { maxSize: ctx.limits.maxPutSize, elideEmpty: true, signal: input.signal });
   const etag = `"${data.md5.toString('hex')}"`;
   const checksum = data.checksum && { algorithm: data.checksum.algorithm, type: 'FULL_OBJECT' as const, value: data.checksum.value };
   let committed;
@@ -52,13 +58,13 @@ export async function putObject(ctx: EngineContext, input: PutObjectInput): Prom
           headers: input.headers,
           tags: input.tags ?? {},
           ...(checksum ? { checksum } : {}),
-          segments: [{ blobId: data.blobId, size: data.size }],
+          segments: segmentsOf(data),
         },
         input.conditions,
       ),
     );
   } catch (e) {
-    ctx.discard([data.blobId]);
+    ctx.discard(segmentsOf(data).map((s) => s.blobId));
     throw e;
   }
   ctx.discard(committed.garbage);

@@ -74,6 +74,8 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
       inFlight.delete(res);
       if (!res.writableFinished) ac.abort(new Error('client disconnected'));
     });
+    // Consumers see stream errors through their own pipes; this keeps an abort from becoming an uncaught 'error' event.
+    req.on('error', () => {});
     const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
     const preq: ProtocolRequest = {
       method: req.method ?? 'GET',
@@ -92,7 +94,12 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
     if (req.socket.remoteAddress !== undefined) preq.remoteAddress = req.socket.remoteAddress;
     opts
       .handler(preq)
-      .then((out) => writeResponse(res, out, preq.method))
+      .then((out) => {
+        // A response sent before the request body arrived whole (an early error) closes the
+        // connection: the unread rest of the body cannot be trusted to drain.
+        if (!req.complete) out.headers['connection'] = 'close';
+        return writeResponse(res, out, preq.method);
+      })
       .then(() => {
         // Drain an unread request body so the connection can be reused safely.
         if (!req.readableEnded && !req.destroyed) req.resume();

@@ -9,8 +9,19 @@ import { fail } from '../core/errors.js';
 import type { S3Context } from './context.js';
 import { readPayload } from './payload.js';
 
-export async function readSmallBody(ctx: S3Context, opts: { maxBytes: number; requireIntegrity?: boolean }): Promise<Buffer> {
+export interface SmallBodyOptions {
+  maxBytes: number;
+  requireIntegrity?: boolean;
+  /**
+   * Whether an x-amz-checksum-* header describes this body. Not on
+   * CompleteMultipartUpload, where it is the whole object's checksum.
+   */
+  checksumDescribesBody?: boolean;
+}
+
+export async function readSmallBody(ctx: S3Context, opts: SmallBodyOptions): Promise<Buffer> {
   const { body, claims } = readPayload(ctx);
+  if (opts.checksumDescribesBody === false && claims.checksum && typeof claims.checksum.value !== 'function') delete claims.checksum;
   if (claims.contentLength !== undefined && claims.contentLength > opts.maxBytes) {
     throw fail('MalformedXML', `The request body is larger than the ${opts.maxBytes} bytes this operation accepts.`);
   }

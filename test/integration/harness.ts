@@ -18,6 +18,8 @@ export interface TestServer {
   url: string;
   dataDir: string;
   client: S3Client;
+  /** Internal errors the server logged; tests can assert there were none. */
+  errors: string[];
   /** A client for the same server with other options (e.g. virtual-host style). */
   makeClient(opts?: { forcePathStyle?: boolean; endpoint?: string; accessKeyId?: string; secretAccessKey?: string }): S3Client;
   stop(): Promise<void>;
@@ -30,7 +32,8 @@ export async function startTestServer(opts: { minPartSize?: number; dataDir?: st
     SOVRA_ROOT_SECRET_KEY: SECRET_KEY,
     ...opts.env,
   });
-  const app = await startApp(config, { log: () => {}, minPartSize: opts.minPartSize ?? 5 * 1024 * 1024 });
+  const errors: string[] = [];
+  const app = await startApp(config, { log: (line) => errors.push(line), minPartSize: opts.minPartSize ?? 5 * 1024 * 1024 });
   const makeClient: TestServer['makeClient'] = (o = {}) =>
     new S3Client({
       endpoint: o.endpoint ?? app.url,
@@ -45,6 +48,7 @@ export async function startTestServer(opts: { minPartSize?: number; dataDir?: st
     url: app.url,
     dataDir,
     client,
+    errors,
     makeClient,
     async stop() {
       client.destroy();

@@ -228,6 +228,28 @@ describe('listing', () => {
       });
     });
 
+    it('ContinuationToken takes precedence over StartAfter', async () => {
+      const first = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 3 }));
+      assert.deepEqual(keysOf(first), keys.slice(0, 3));
+      const next = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 3, StartAfter: 'photos/2024/jan.jpg', ContinuationToken: first.NextContinuationToken }));
+      assert.deepEqual(keysOf(next), keys.slice(3, 6));
+    });
+
+    it('an empty ContinuationToken → 400 InvalidArgument', async () => {
+      assert.deepEqual(await errorStatus(s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: '' }))), { code: 'InvalidArgument', status: 400 });
+    });
+
+    it('an unknown EncodingType → 400 InvalidArgument', async () => {
+      assert.deepEqual(await errorStatus(s3.send(new ListObjectsV2Command({ Bucket: bucket, EncodingType: 'base64' as 'url' }))), {
+        code: 'InvalidArgument',
+        status: 400,
+      });
+      assert.deepEqual(await errorStatus(s3.send(new ListObjectsCommand({ Bucket: bucket, EncodingType: 'base64' as 'url' }))), {
+        code: 'InvalidArgument',
+        status: 400,
+      });
+    });
+
     it('ListObjects (v1) with Marker lists keys after the marker, with owners', async () => {
       const out = await s3.send(new ListObjectsCommand({ Bucket: bucket, Marker: 'dir2/x' }));
       assert.deepEqual(keysOf(out), keys.slice(keys.indexOf('dir2/x') + 1));

@@ -8,11 +8,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { ACCESS_KEY, REGION, SECRET_KEY, bodyBytes, errorStatus, startTestServer, uniqueBucket, type TestServer } from './harness.js';
-import { encodeKey, expectS3Error, md5Hex, presignByHand, sha256Hex, sleep, type RawResponse } from './raw-http.js';
+import { encodeKey, expectS3Error, md5Hex, presignByHand, rawRequest, sha256Hex, sleep, type RawResponse } from './raw-http.js';
 
 let srv: TestServer;
 let s3: S3Client;
@@ -277,16 +278,51 @@ describe('browser form POST (createPresignedPost)', () => {
     assert.equal(await storedBytes(key), undefined);
   });
 
+  /** The form serialised by hand, so it can go over node:http (fresh or keep-alive connections). */
+  async function formBytes(post: PresignedPost, file: Buffer): Promise<{ body: Buffer; contentType: string }> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(post.fields)) form.append(k, v);
+    form.append('file', new Blob([new Uint8Array(file)]), 'big.bin');
+    const r = new Response(form);
+    return { body: Buffer.from(await r.arrayBuffer()), contentType: r.headers.get('content-type')! };
+  }
+
   test('a much larger file (1 MiB over a 1 KiB limit) is refused while streaming, nothing stored', async () => {
     const key = 'forms/way-too-big.bin';
     const post = await createPresignedPost(s3, { Bucket: bucket, Key: key, Conditions: conditions(1024), Expires: 300 });
+    const { body, contentType } = await formBytes(post, randomBytes(1024 * 1024));
     let res: RawResponse | undefined;
     try {
-      res = await fromFetch(await submit(post, randomBytes(1024 * 1024)));
+      res = await rawRequest(srv.url, { method: 'POST', path: `/${bucket}`, headers: { 'content-type': contentType }, body, timeoutMs: 10_000 });
     } catch {
       // The server may close the connection before the upload finishes; that is acceptable.
     }
     if (res) expectS3Error(res, 400, 'EntityTooLarge');
+    assert.equal(await storedBytes(key), undefined);
+  });
+
+  test('after a form upload refused mid-stream, the keep-alive connection still serves the next requests', async () => {
+    const key = 'forms/keepalive-too-big.bin';
+    const post = await createPresignedPost(s3, { Bucket: bucket, Key: key, Conditions: conditions(1024), Expires: 300 });
+    const { body, contentType } = await formBytes(post, randomBytes(1024 * 1024));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await rawRequest(srv.url, { method: 'POST', path: `/${bucket}`, headers: { 'content-type': contentType }, body, agent, timeoutMs: 10_000 });
+      expectS3Error(first, 400, 'EntityTooLarge');
+      const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: KEY }), { expiresIn: 300 });
+      const path = url.slice(srv.url.length);
+      for (let i = 0; i < 3; i++) {
+        // Either the server closed the connection (the agent then opens a new one) or it drained
+        // the refused body; a request must never hang on a half-read connection.
+        const next = await rawRequest(srv.url, { method: 'GET', path, agent, timeoutMs: 5_000 }).catch((e: Error) => {
+          throw new Error(`follow-up request #${i + 1} on the keep-alive connection failed: ${e.message}`);
+        });
+        assert.equal(next.status, 200, `follow-up request #${i + 1}: ${next.text.slice(0, 200)}`);
+        assert.equal(sha256Hex(next.body), sha256Hex(DATA));
+      }
+    } finally {
+      agent.destroy();
+    }
     assert.equal(await storedBytes(key), undefined);
   });
 

@@ -96,9 +96,13 @@ export interface RawRequestOptions {
   path: string;
   headers?: Record<string, string>;
   body?: Buffer | string;
+  /** A keep-alive agent to reuse connections across requests; default: a fresh connection. */
+  agent?: http.Agent;
+  /** Give up (and destroy the socket) after this long; the promise then rejects with 'timeout'. */
+  timeoutMs?: number;
 }
 
-/** One request over a fresh connection (no keep-alive), fully buffered. */
+/** One request, by default over a fresh connection (no keep-alive), fully buffered. */
 export function rawRequest(baseUrl: string, opts: RawRequestOptions): Promise<RawResponse> {
   const u = new URL(baseUrl);
   const body = opts.body === undefined ? undefined : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(opts.body);
@@ -107,7 +111,16 @@ export function rawRequest(baseUrl: string, opts: RawRequestOptions): Promise<Ra
   if (body !== undefined && !lower.has('content-length') && !lower.has('transfer-encoding')) headers['content-length'] = String(body.length);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: u.hostname, port: Number(u.port), method: opts.method, path: opts.path, headers, agent: false, setHost: !lower.has('host') },
+      {
+        host: u.hostname,
+        port: Number(u.port),
+        method: opts.method,
+        path: opts.path,
+        headers,
+        agent: opts.agent ?? false,
+        setHost: !lower.has('host'),
+        ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -119,6 +132,7 @@ export function rawRequest(baseUrl: string, opts: RawRequestOptions): Promise<Ra
       },
     );
     req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${opts.timeoutMs} ms`)));
     req.end(body);
   });
 }

@@ -38,7 +38,6 @@ export class FsBlobStore implements BlobStore {
   private readonly highWaterMark: number;
   private readonly blobsDir: string;
   private readonly tmpDir: string;
-  private readonly knownDirs = new Set<string>();
   private tmpReady: Promise<void> | undefined;
 
   constructor(opts: FsBlobStoreOptions) {
@@ -64,24 +63,32 @@ export class FsBlobStore implements BlobStore {
     });
   }
 
+  /**
+   * Renames a finished temp file into place. The rename is tried first and the fan-out
+   * directory created only when missing, so the common case costs one syscall; a newly
+   * created directory's entry in its parents is made durable too.
+   */
   private async publish(tempPath: string): Promise<string> {
     const id = randomBytes(16).toString('hex');
     const dir = this.dirOf(id);
-    await this.ensureDir(dir);
-    await rename(tempPath, join(dir, id));
+    const target = join(dir, id);
+    try {
+      await rename(tempPath, target);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      await this.createDir(dir);
+      await rename(tempPath, target);
+    }
     if (this.fsync) await syncDir(dir);
     return id;
   }
 
-  /** Creates a fan-out directory once; when new, its parents' entries are made durable too. */
-  private async ensureDir(dir: string): Promise<void> {
-    if (this.knownDirs.has(dir)) return;
+  private async createDir(dir: string): Promise<void> {
     const created = await mkdir(dir, { recursive: true });
     if (created !== undefined && this.fsync) {
       await syncDir(join(dir, '..'));
       await syncDir(join(dir, '..', '..'));
     }
-    this.knownDirs.add(dir);
   }
 
   private dirOf(id: string): string {

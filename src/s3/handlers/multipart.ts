@@ -98,7 +98,7 @@ export async function uploadPartCopy(ctx: S3Context): Promise<ProtocolResponse> 
 }
 
 export async function completeMultipartUpload(ctx: S3Context): Promise<ProtocolResponse> {
-  const doc = parseCompleteMultipartUpload(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.completeMultipartUpload }));
+  const doc = parseCompleteMultipartUpload(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.completeMultipartUpload, checksumDescribesBody: false }));
   const input: CompleteMultipartInput = {
     bucket: bucketOf(ctx), key: keyOf(ctx), uploadId: uploadIdOf(ctx), signal: ctx.req.signal,
     parts: doc.parts.map((part) => {
