@@ -124,9 +124,10 @@ async function main(): Promise<number> {
           t = await startSovraTarget();
           running.push(t);
         }
+        await t.createBucket?.('bench');
         const big = await bigUpload(t, BIG);
         results[name]!.big = big;
-        console.log(`  ${name} ${BIG / MiB} MiB PUT: ${big.mbps.toFixed(1)} MB/s, peak RSS ${big.peakTreeRssMB?.toFixed(1) ?? 'n/a'} MB${big.error ? ` (error: ${big.error})` : ''}`);
+        console.log(`  ${name} ${BIG / MiB} MiB PUT: ${big.mbps.toFixed(1)} MB/s, peak RSS ${big.peakTreeRssMB?.toFixed(1) ?? 'n/a'} MB (idle ${big.idleTreeRssMB?.toFixed(1) ?? 'n/a'} MB)${big.error ? ` (error: ${big.error})` : ''}`);
       }
       await stopAll();
     }

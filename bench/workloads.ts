@@ -125,13 +125,22 @@ const statusKb = (pid: number, field: string) => {
   } catch { return 0; }
 };
 
-export interface BigUpload { bytes: number; secs: number; mbps: number; peakTreeRssMB?: number; vmHwmMB?: number; error?: string }
+export interface BigUpload {
+  bytes: number; secs: number; mbps: number;
+  /** Sum of VmRSS over the server's process tree: before the upload, and the highest sample during it. */
+  idleTreeRssMB?: number; peakTreeRssMB?: number;
+  /** VmHWM of the main process only (workers not included). */
+  vmHwmMB?: number;
+  error?: string;
+}
 
 /** One streaming PUT of `size` bytes; samples the server's RSS (with children) every 50 ms. */
 export async function bigUpload(t: Target, size: number): Promise<BigUpload> {
   let peak = 0;
   let pids = t.pid ? tree(t.pid) : [];
-  const sample = () => { peak = Math.max(peak, pids.reduce((a, p) => a + statusKb(p, 'VmRSS'), 0)); };
+  const rss = () => pids.reduce((a, p) => a + statusKb(p, 'VmRSS'), 0);
+  const idle = rss();
+  const sample = () => { peak = Math.max(peak, rss()); };
   const timer = setInterval(sample, 50);
   const retree = setInterval(() => { if (t.pid) pids = tree(t.pid); }, 1000);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -143,8 +152,12 @@ export async function bigUpload(t: Target, size: number): Promise<BigUpload> {
   clearInterval(timer);
   clearInterval(retree);
   agent.destroy();
-  const res: BigUpload = { bytes: size, secs, mbps: size / 1e6 / secs, error };
-  if (t.pid) { res.peakTreeRssMB = peak / 1024; res.vmHwmMB = statusKb(t.pid, 'VmHWM') / 1024; }
+  const res: BigUpload = { bytes: size, secs, mbps: error ? NaN : size / 1e6 / secs, error };
+  if (t.pid) {
+    res.peakTreeRssMB = peak / 1024;
+    res.idleTreeRssMB = idle / 1024;
+    res.vmHwmMB = statusKb(t.pid, 'VmHWM') / 1024;
+  }
   return res;
 }
 

@@ -11,6 +11,7 @@ import { StaticKeyStore } from '../tenancy/index.js';
 import { ensureRootCredentials, type RootCredentials } from './root-credentials.js';
 
 export const ROOT_ACCOUNT_ID = 'root';
+const GC_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 export interface StartOptions {
   log?: (line: string) => void;
@@ -32,12 +33,19 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
   });
   // Several processes may open one data dir: recovery only collects what no live instance can still be writing.
-  const { engine } = await openEmbeddedStorage({
+  const storage = await openEmbeddedStorage({
     dataDir: config.dataDir,
     fsync: config.fsync,
     onBackgroundError: (e) => log(`background storage error: ${e instanceof Error ? e.message : String(e)}`),
     ...(opts.minPartSize !== undefined ? { limits: { minPartSize: opts.minPartSize } } : {}),
   });
+  const engine = storage.engine;
+  // Startup recovery ran already; while serving, blobs orphaned by a crashed peer process (or a
+  // failed best-effort delete) are collected periodically, with the store's grace period.
+  const gc = setInterval(() => {
+    storage.collectGarbage().catch((e: unknown) => log(`garbage collection failed: ${e instanceof Error ? e.message : String(e)}`));
+  }, GC_INTERVAL_MS);
+  gc.unref();
   const keys = new StaticKeyStore([
     { principal: { accountId: ROOT_ACCOUNT_ID, displayName: 'root', accessKeyId: root.accessKeyId }, secretAccessKey: root.secretAccessKey },
   ]);
@@ -54,6 +62,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
   try {
     server = await startHttpServer({ host: config.host, port: config.port, handler: (req) => s3.handle(req) });
   } catch (e) {
+    clearInterval(gc);
     await engine.close();
     throw e;
   }
@@ -62,6 +71,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     port: server.port,
     root,
     async close() {
+      clearInterval(gc);
       await server.close(config.shutdownTimeoutMs);
       await engine.close();
     },

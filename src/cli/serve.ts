@@ -8,7 +8,7 @@ import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { ensureRootCredentials, startApp } from '../app/index.js';
+import { ensureRootCredentials } from '../app/root-credentials.js';
 import type { Config } from '../config/index.js';
 
 function banner(config: Readonly<Config>, url: string, workers: number): void {
@@ -34,6 +34,12 @@ function banner(config: Readonly<Config>, url: string, workers: number): void {
 
 function onSignals(handler: (signal: string) => void): void {
   for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => handler(s));
+}
+
+/** Loaded lazily: a cluster primary never serves, so it never loads the storage stack. */
+async function startApp(config: Readonly<Config>) {
+  const { startApp: start } = await import('../app/start.js');
+  return start(config);
 }
 
 async function runSingle(config: Readonly<Config>): Promise<void> {
@@ -63,8 +69,12 @@ async function runPrimary(config: Readonly<Config>, workers: number): Promise<vo
   });
   let stopping = false;
   let announced = false;
+  // A small young generation makes V8 collect streamed request buffers sooner, keeping RSS flat.
+  cluster.setupPrimary({ execArgv: [...process.execArgv, '--max-semi-space-size=2'] });
   const fork = () => cluster.fork();
-  cluster.on('listening', (_worker, address) => {
+  const listened = new Set<number>();
+  cluster.on('listening', (worker, address) => {
+    listened.add(worker.id);
     if (announced) return;
     announced = true;
     const host = address.address?.includes(':') ? `[${address.address}]` : (address.address ?? config.host);
@@ -72,7 +82,16 @@ async function runPrimary(config: Readonly<Config>, workers: number): Promise<vo
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+      return;
+    }
+    if (!listened.has(worker.id)) {
+      // It never served: restarting would fail the same way (port taken, bad data dir).
+      process.stderr.write(`worker ${worker.process.pid} failed to start (${signal ?? code}); stopping\n`);
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      process.exitCode = 1;
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
       return;
     }
     process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting a new one\n`);

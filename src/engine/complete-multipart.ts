@@ -2,7 +2,8 @@
  * CompleteMultipartUpload in one metadata transaction and no byte copying: the chosen
  * parts' blobs become the object's segments, in order. Validation as S3: at least one part,
  * ascending part numbers, each part uploaded with that ETag (and that checksum when the
- * client lists one), every part but the last at least minPartSize. ETag = MD5 of the parts'
+ * client lists one; for COMPOSITE uploads every part must list it), every part but the last
+ * at least minPartSize. ETag = MD5 of the parts'
  * MD5s + "-N". The object checksum is COMPOSITE (checksum of the parts' checksums, "-N") or
  * FULL_OBJECT (CRC of the whole object, combined from the parts' CRCs) per the upload's
  * checksum type; a full-object checksum sent with Complete is verified. Parts not chosen are
@@ -35,8 +36,11 @@ const invalidPart = (partNumber: number) =>
 
 const stripCount = (v: string) => v.replace(/-\d+$/, '');
 
-function chooseParts(input: CompleteMultipartInput, stored: PartRecord[], minPartSize: number): PartRecord[] {
+function chooseParts(upload: UploadRecord, input: CompleteMultipartInput, stored: PartRecord[], minPartSize: number): PartRecord[] {
   const byNumber = new Map(stored.map((p) => [p.partNumber, p]));
+  const alg = upload.checksumAlgorithm;
+  // A COMPOSITE checksum is built from the parts' checksums, so S3 wants every one of them listed.
+  const needsPartChecksums = alg !== undefined && (upload.checksumType ?? MULTIPART_CHECKSUM_TYPES[alg].default) === 'COMPOSITE';
   let previous = 0;
   const chosen: PartRecord[] = [];
   for (const want of input.parts) {
@@ -44,9 +48,17 @@ function chooseParts(input: CompleteMultipartInput, stored: PartRecord[], minPar
       throw fail('InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.');
     }
     previous = want.partNumber;
+    if (needsPartChecksums && want.checksum === undefined) {
+      throw fail(
+        'InvalidRequest',
+        `The upload was created using a ${(alg as string).toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${want.partNumber} in the request.`,
+      );
+    }
     const have = byNumber.get(want.partNumber);
     if (have === undefined || normalizeEtag(have.etag) !== normalizeEtag(want.etag)) throw invalidPart(want.partNumber);
-    if (want.checksum !== undefined && have.checksum !== undefined && stripCount(want.checksum) !== have.checksum) {
+    // Listed part checksums are compared for uploads that declared an algorithm; without one, a
+    // part's stored checksum may be the engine's default CRC, not what the client computed.
+    if (alg !== undefined && want.checksum !== undefined && have.checksum !== undefined && stripCount(want.checksum) !== have.checksum) {
       throw invalidPart(want.partNumber);
     }
     chosen.push(have);
@@ -69,12 +81,15 @@ function combine(alg: string, chosen: PartRecord[]): string {
 function objectChecksum(upload: UploadRecord, chosen: PartRecord[], sent: CompleteMultipartInput['checksum']): StoredChecksum | undefined {
   const alg = upload.checksumAlgorithm;
   if (alg === undefined) {
-    // No declared algorithm: a full-object CRC from the client is still checked when every part has that CRC.
-    if (sent === undefined || !CRCS.includes(sent.algorithm)) return undefined;
-    if (!chosen.every((p) => p.checksumAlgorithm === sent.algorithm && p.checksum !== undefined)) return undefined;
-    const value = combine(sent.algorithm, chosen);
-    if (stripCount(sent.value) !== value) throw badDigest(sent.algorithm);
-    return { algorithm: sent.algorithm, type: 'FULL_OBJECT', value };
+    // No declared algorithm: when every part carries the same CRC (the default one, or one the
+    // client sent with each part) the object gets that CRC as its full-object checksum.
+    const crc = chosen[0]?.checksumAlgorithm;
+    if (crc === undefined || !CRCS.includes(crc) || !chosen.every((p) => p.checksumAlgorithm === crc && p.checksum !== undefined)) {
+      return undefined;
+    }
+    const value = combine(crc, chosen);
+    if (sent !== undefined && sent.algorithm === crc && stripCount(sent.value) !== value) throw badDigest(crc);
+    return { algorithm: crc, type: 'FULL_OBJECT', value };
   }
   const type = upload.checksumType ?? MULTIPART_CHECKSUM_TYPES[alg].default;
   for (const p of chosen) if (p.checksum === undefined || p.checksumAlgorithm !== alg) throw invalidPart(p.partNumber);
@@ -100,7 +115,7 @@ export async function completeMultipartUpload(ctx: EngineContext, input: Complet
   if (input.parts.length === 0) throw fail('InvalidRequest', 'You must specify at least one part');
   const result = await ctx.meta.write(async (tx) => {
     const upload = await findUpload(tx, input.bucket, input.key, input.uploadId);
-    const chosen = chooseParts(input, await tx.uploads.parts(input.uploadId), ctx.limits.minPartSize);
+    const chosen = chooseParts(upload, input, await tx.uploads.parts(input.uploadId), ctx.limits.minPartSize);
     const checksum = objectChecksum(upload, chosen, input.checksum);
     const etag = multipartEtag(chosen.map((p) => Buffer.from(normalizeEtag(p.etag), 'hex')));
     const size = chosen.reduce((n, p) => n + p.size, 0);

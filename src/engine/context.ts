@@ -7,6 +7,7 @@ import { fail } from '../core/errors.js';
 import type { BlobStore } from '../blob/index.js';
 import type { MetaStore } from '../meta/index.js';
 import { versionIdGenerator } from './ids.js';
+import type { ChecksumAlgorithm } from './types.js';
 
 export const GiB = 1024 * 1024 * 1024;
 export const MiB = 1024 * 1024;
@@ -33,6 +34,8 @@ export interface EngineContext {
   readonly meta: MetaStore;
   readonly blobs: BlobStore;
   readonly limits: EngineLimits;
+  /** Checksum computed for writes that ask for none (S3: CRC64NVME); undefined for none. */
+  readonly defaultChecksum: ChecksumAlgorithm | undefined;
   now(): Date;
   newVersionId(now: Date): string;
   /** Deletes blobs after a commit made them unreachable; never throws. */
@@ -46,6 +49,7 @@ export function createContext(opts: {
   blobs: BlobStore;
   clock?: () => Date;
   limits?: Partial<EngineLimits>;
+  defaultChecksum?: ChecksumAlgorithm | null;
   onBackgroundError?: (e: unknown) => void;
 }): EngineContext {
   const pending = new Set<Promise<void>>();
@@ -55,6 +59,7 @@ export function createContext(opts: {
     meta: opts.meta,
     blobs: opts.blobs,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    defaultChecksum: opts.defaultChecksum === null ? undefined : (opts.defaultChecksum ?? 'CRC64NVME'),
     now: clock,
     newVersionId: versionIdGenerator(),
     discard(blobIds) {

@@ -46,7 +46,7 @@ export async function copyObject(ctx: EngineContext, input: CopyObjectInput): Pr
     validate: (src) => {
       if (isSameObject(input, src) && !changesSomething(input, src)) throw fail('InvalidRequest', ILLEGAL_SELF_COPY);
     },
-    algorithm: (src) => input.checksumAlgorithm ?? src.checksum?.algorithm,
+    algorithm: (src) => input.checksumAlgorithm ?? src.checksum?.algorithm ?? ctx.defaultChecksum,
     elideEmpty: true,
     signal: input.signal,
   });

@@ -101,7 +101,8 @@ describe('engine: CopyObject', () => {
     const up = await engine.createMultipartUpload({ bucket: 'src', key: 'mp', owner: OWNER, headers: { userMetadata: {} }, checksumAlgorithm: 'CRC32' });
     const parts = [];
     for (let n = 1; n <= 3; n++) {
-      parts.push({ partNumber: n, etag: (await engine.uploadPart({ bucket: 'src', key: 'mp', uploadId: up.uploadId, partNumber: n, body: body(pattern(100, n)), claims: {} })).etag });
+      const p = await engine.uploadPart({ bucket: 'src', key: 'mp', uploadId: up.uploadId, partNumber: n, body: body(pattern(100, n)), claims: {} });
+      parts.push({ partNumber: n, etag: p.etag, checksum: p.checksum as string });
     }
     await engine.completeMultipartUpload({ bucket: 'src', key: 'mp', uploadId: up.uploadId, parts });
     const all = Buffer.concat([pattern(100, 1), pattern(100, 2), pattern(100, 3)]);

@@ -96,7 +96,7 @@ describe('engine: listing speed', () => {
   });
   after(() => h.dispose());
 
-  it('lists 1000 keys out of 100,000 in a few milliseconds, and skips big common prefixes by seeking', async () => {
+  it('lists 1000 keys out of 100,000 in milliseconds and skips whole common prefixes by seeking (bounds catch O(n) scans on a loaded CI box)', async () => {
     // 100,000 keys inserted straight through the metadata port (their bytes are irrelevant here).
     const store = new SqliteMetaStore({ database: `${h.dir}/meta.db` });
     const dirs = 100;
@@ -127,7 +127,7 @@ describe('engine: listing speed', () => {
       assert.equal(r.commonPrefixes.length, dirs);
     });
     console.log(`listObjects 1000 of 100k: ${flat.toFixed(2)} ms (median); delimiter over 100 prefixes: ${grouped.toFixed(2)} ms`);
-    assert.ok(flat < 50, `flat listing took ${flat} ms`);
-    assert.ok(grouped < 50, `grouped listing took ${grouped} ms`);
+    assert.ok(flat < 100, `flat listing took ${flat} ms`);
+    assert.ok(grouped < 100, `grouped listing took ${grouped} ms`);
   });
 });

@@ -131,6 +131,25 @@ describe('engine: multipart uploads', () => {
     });
   }
 
+  it('COMPOSITE uploads need every part checksum listed in Complete', async () => {
+    const up = await create('needs-ck', 'CRC32');
+    const p = await upload('needs-ck', up.uploadId, 1, pattern(10));
+    await assert.rejects(engine.completeMultipartUpload({ bucket: 'mp', key: 'needs-ck', uploadId: up.uploadId, parts: [{ partNumber: 1, etag: p.etag }] }), {
+      code: 'InvalidRequest',
+      message: /must include the checksum for each part. It was missing for part 1/,
+    });
+    await engine.completeMultipartUpload({ bucket: 'mp', key: 'needs-ck', uploadId: up.uploadId, parts: [{ partNumber: 1, etag: p.etag, checksum: p.checksum as string }] });
+  });
+
+  it('uploads without a declared algorithm get the default CRC64NVME full-object checksum', async () => {
+    const up = await create('default-ck');
+    const datas = [pattern(MIN, 31), pattern(77, 32)];
+    const parts = [];
+    for (const [i, d] of datas.entries()) parts.push({ partNumber: i + 1, etag: (await upload('default-ck', up.uploadId, i + 1, d)).etag });
+    const w = await engine.completeMultipartUpload({ bucket: 'mp', key: 'default-ck', uploadId: up.uploadId, parts });
+    assert.deepEqual(w.checksum, { algorithm: 'CRC64NVME', type: 'FULL_OBJECT', value: digest('CRC64NVME', Buffer.concat(datas)).toString('base64') });
+  });
+
   it('checksum rules at create and part upload', async () => {
     await assert.rejects(create('x', 'CRC64NVME', 'COMPOSITE'), { code: 'InvalidRequest' });
     await assert.rejects(create('x', 'SHA256', 'FULL_OBJECT'), { code: 'InvalidRequest' });

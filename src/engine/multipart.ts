@@ -13,6 +13,7 @@ import { newUploadId, isValidUploadId } from './ids.js';
 import { ingest, type Ingested } from './ingest.js';
 import { toPartInfo, toUpload } from './mappers.js';
 import type {
+  ChecksumAlgorithm,
   CreateMultipartInput,
   ListPartsInput,
   ListPartsResult,
@@ -71,6 +72,11 @@ function assertPartNumber(n: number): void {
   }
 }
 
+/** Parts hash with the upload's algorithm, or the default CRC so the object can get a full-object one. */
+function partAlgorithm(ctx: EngineContext, upload: UploadRecord): ChecksumAlgorithm | undefined {
+  return upload.checksumAlgorithm ?? ctx.defaultChecksum;
+}
+
 type PartAddress = { bucket: string; key: string; uploadId: string; partNumber: number };
 
 async function storePart(ctx: EngineContext, at: PartAddress, data: Ingested): Promise<PartInfo> {
@@ -112,7 +118,7 @@ export async function uploadPart(ctx: EngineContext, input: UploadPartInput): Pr
   }
   const data = await ingest(ctx, input.body, input.claims, {
     maxSize: ctx.limits.maxPutSize,
-    ...(upload.checksumAlgorithm ? { algorithm: upload.checksumAlgorithm } : {}),
+    ...(partAlgorithm(ctx, upload) ? { algorithm: partAlgorithm(ctx, upload) } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
   });
   return storePart(ctx, input, data);
@@ -141,7 +147,7 @@ export async function uploadPartCopy(ctx: EngineContext, input: UploadPartCopyIn
       }
       return wanted;
     },
-    algorithm: () => upload.checksumAlgorithm,
+    algorithm: () => partAlgorithm(ctx, upload),
     signal: input.signal,
   });
   const part = await storePart(ctx, input, data);

@@ -67,6 +67,13 @@ describe('engine: PutObject / GetObject / HeadObject / DeleteObject', () => {
     assert.equal(w2.checksum?.algorithm, 'SHA256');
   });
 
+  it('objects written without a checksum get the default CRC64NVME (as S3 does)', async () => {
+    const data = pattern(12345, 8);
+    const w = await put(engine, 'b', 'default-ck', data);
+    assert.deepEqual(w.checksum, { algorithm: 'CRC64NVME', type: 'FULL_OBJECT', value: hashBytes('CRC64NVME', data).toString('base64') });
+    assert.deepEqual((await engine.headObject({ bucket: 'b', key: 'default-ck' })).info.checksum, w.checksum);
+  });
+
   it('refuses false claims and leaves nothing behind', async () => {
     const before = (await h.counts()).blobs;
     const data = 'some payload';

@@ -3,10 +3,10 @@
  * writes to a missing bucket or failing conditions before a large body is streamed; the
  * transaction re-checks both, so the pre-check is only an optimisation.
  */
+import type { Segment } from '../meta/index.js';
 import { assertKey, noSuchBucket, type EngineContext } from './context.js';
 import { commitVersion } from './commit-version.js';
 import { ingest, type Ingested } from './ingest.js';
-import type { Segment } from '../meta/index.js';
 import { checkWriteConditions } from './preconditions.js';
 import type { PutObjectInput, WriteResult } from './types.js';
 
@@ -40,7 +40,12 @@ export async function putObject(ctx: EngineContext, input: PutObjectInput): Prom
   if (length === undefined || length > PRECHECK_ABOVE || input.conditions !== undefined) {
     await precheckWrite(ctx, input.bucket, input.key, input.conditions, input.signal);
   }
-  const data = await ingest(ctx, input.body, input.claims, { maxSize: ctx.limits.maxPutSize, elideEmpty: true, signal: input.signal });
+  const data = await ingest(ctx, input.body, input.claims, {
+    maxSize: ctx.limits.maxPutSize,
+    elideEmpty: true,
+    ...(ctx.defaultChecksum ? { algorithm: ctx.defaultChecksum } : {}),
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
   const etag = `"${data.md5.toString('hex')}"`;
   const checksum = data.checksum && { algorithm: data.checksum.algorithm, type: 'FULL_OBJECT' as const, value: data.checksum.value };
   let committed;

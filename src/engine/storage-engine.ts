@@ -14,7 +14,7 @@ import * as multipart from './multipart.js';
 import { putObject } from './put-object.js';
 import { getObject, headObject } from './read-object.js';
 import { getObjectTagging, setObjectTagging } from './tagging.js';
-import type { StorageEngine } from './types.js';
+import type { ChecksumAlgorithm, StorageEngine } from './types.js';
 
 export interface StorageEngineOptions {
   meta: MetaStore;
@@ -22,6 +22,11 @@ export interface StorageEngineOptions {
   clock?: () => Date;
   /** Overrides of the S3 limits (tests lower minPartSize, maxPutSize, maxCopySize). */
   limits?: Partial<EngineLimits>;
+  /**
+   * Checksum stored for objects written without one, as S3 does since 2024 (CRC64NVME,
+   * FULL_OBJECT). null turns it off (saves one hash pass per written byte).
+   */
+  defaultChecksum?: ChecksumAlgorithm | null;
   /** Failures of best-effort background work (deleting superseded blobs). */
   onBackgroundError?: (e: unknown) => void;
 }

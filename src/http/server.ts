@@ -35,8 +35,13 @@ const CLIENT_ERRORS: Record<string, [string, string]> = {
   HPE_UNEXPECTED_CONTENT_LENGTH: ['InvalidRequest', 'A request must not carry both Content-Length and Transfer-Encoding.'],
 };
 
+// Request ids: a random per-process prefix plus a counter. Unique without a random draw per request.
+const ID_PREFIX = randomBytes(4).toString('hex').toUpperCase();
+let idCounter = 0;
+
 export function newRequestId(): string {
-  return randomBytes(8).toString('hex').toUpperCase();
+  idCounter = (idCounter + 1) % 0x100000000;
+  return ID_PREFIX + idCounter.toString(16).toUpperCase().padStart(8, '0');
 }
 
 function splitUrl(url: string): { rawPath: string; rawQuery: string } {

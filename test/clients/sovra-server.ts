@@ -141,7 +141,7 @@ export async function startSovra(opts: StartOptions = {}): Promise<SovraServer> 
   const root = repoRoot();
   const main = path.join(root, 'dist/src/cli/main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm ci / npm run build)`);
-  const base = opts.dataDir ? path.dirname(opts.dataDir) : mkdtempSync(path.join(os.tmpdir(), 'sovra-test-'));
+  const base = opts.dataDir ? path.dirname(opts.dataDir) : mkdtempSync(path.join(os.tmpdir(), 'sovra-blackbox-'));
   const dataDir = opts.dataDir ?? path.join(base, 'data');
   mkdirSync(dataDir, { recursive: true });
   const logPath = opts.logPath ?? path.join(base, 'server.log');

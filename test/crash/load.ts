@@ -4,7 +4,7 @@
  * not). A key belongs to one writer at a time, so those states are well defined.
  */
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
+  CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
   DeleteObjectCommand, PutObjectCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { content, md5hex, sha256 } from './content.js';
@@ -161,10 +161,3 @@ export async function runLoad(o: LoadOptions): Promise<LoadStats> {
   }));
   return stats;
 }
-
-/** Re-creates a multipart version's bytes from its parts (for resumed uploads). */
-export function partsBody(up: UploadRecord): Buffer[] {
-  return [...up.parts.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => content(p.seed, p.size));
-}
-
-export { AbortMultipartUploadCommand };

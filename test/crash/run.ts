@@ -7,7 +7,7 @@
  *
  *   npm run test:crash          CRASH_ROUNDS=6 CRASH_WORKERS=6 CRASH_SEED=n to vary
  */
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import http from 'node:http';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -16,11 +16,12 @@ import { startSovra, tail, type SovraServer } from '../clients/sovra-server.js';
 import { prng } from './content.js';
 import { scanDataDir } from './disk.js';
 import { Ledger, runLoad } from './load.js';
-import { verifyObjects, verifyUploads } from './verify.js';
+import { referencedBlobs, verifyObjects, verifyUploads } from './verify.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 6);
 const WORKERS = Number(process.env.CRASH_WORKERS ?? 6);
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const RESTART_DELAY = Number(process.env.CRASH_RESTART_DELAY_MS ?? 0);
 const BUCKET = 'crash-test';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,6 +47,16 @@ async function tempEmpty(dataDir: string): Promise<void> {
   for (let i = 0; i < 50 && rep.temps.length; i++) { await sleep(100); rep = scanDataDir(dataDir); }
   if (!rep.tmpDirs.length && !rep.blobDirs.length) throw new StepError(`cannot find the blob/tmp layout under ${dataDir}; files: ${rep.other.slice(0, 20).join(', ')}`);
   fail(rep.temps, `files left in the temp area (${rep.tmpDirs.join(', ')})`);
+}
+
+/** Compares the blob files on disk with what the listings say the metadata references. */
+async function blobsMatch(s3: S3Client, dataDir: string): Promise<void> {
+  const ref = await referencedBlobs(s3, BUCKET);
+  const disk = scanDataDir(dataDir);
+  console.log(`#   ${disk.blobs.length} blob files on disk; referenced: ${ref.total} (${ref.objects} by objects, ${ref.parts} by upload parts)`);
+  if (!disk.blobDirs.length) throw new StepError(`no blobs/ directory under ${dataDir}: the blob layout changed, cannot count. Files: ${disk.other.slice(0, 20).join(', ')}`);
+  if (disk.blobs.length !== ref.total)
+    throw new StepError(`${disk.blobs.length} blob files on disk, ${ref.total} referenced: ${disk.blobs.length > ref.total ? `${disk.blobs.length - ref.total} unreferenced (garbage)` : `${ref.total - disk.blobs.length} referenced blobs missing`}`);
 }
 
 async function main(): Promise<number> {
@@ -77,12 +88,15 @@ async function main(): Promise<number> {
       const left = scanDataDir(dataDir);
       console.log(`#   left by the crash: ${left.temps.length} temp files, ${left.blobs.length} blob files`);
       await suite.step(`round ${round}: no request failed before the kill`, () => fail(stats.failedBeforeKill, 'requests failed while the server was up'));
+      // A supervisor restarts at once; CRASH_RESTART_DELAY_MS waits first (to tell timing effects apart).
+      await sleep(RESTART_DELAY);
       const up = await suite.step(`round ${round}: restart on the same data dir after kill -9`, async () => {
         server = await startSovra({ dataDir, logPath: server!.logPath, accessKey: server!.accessKey, secretKey: server!.secretKey });
       });
       if (!up) break;
       s3 = client(server!);
       await suite.step(`round ${round}: temp area empty after restart`, () => tempEmpty(dataDir));
+      await suite.step(`round ${round}: blob files on disk = blobs referenced (objects + upload parts) after recovery`, () => blobsMatch(s3, dataDir));
       await suite.step(`round ${round}: every object absent or complete and byte-correct (GET + sha256, listing agrees)`, async () => {
         const { problems, present } = await verifyObjects(s3, BUCKET, ledger);
         console.log(`#   ${ledger.keys.size} keys checked, ${present} present`);
@@ -97,24 +111,9 @@ async function main(): Promise<number> {
     const srv = server!;
     if (!srv.exited()) {
       await suite.step('final: blob files on disk = blobs the metadata references', async () => {
-        await sleep(500);
-        let expected = 0, zero = 0, token: string | undefined;
-        do {
-          const r = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token }));
-          for (const o of r.Contents ?? []) {
-            const parts = /-(\d+)"$/.exec(o.ETag ?? '');
-            expected += parts ? Number(parts[1]) : 1;
-            if (!parts && o.Size === 0) zero++;
-          }
-          token = r.IsTruncated ? r.NextContinuationToken : undefined;
-        } while (token);
-        const disk = scanDataDir(dataDir);
-        console.log(`#   ${disk.blobs.length} blob files on disk; listing references ${expected} segments (${zero} of them 0-byte objects)`);
-        if (!disk.blobDirs.length) throw new StepError(`no blob directory found under ${dataDir}; cannot count blobs. Files: ${disk.other.slice(0, 20).join(', ')}`);
-        // A 0-byte object may be stored with or without an (empty) blob file.
-        if (disk.blobs.length !== expected && disk.blobs.length !== expected - zero)
-          throw new StepError(`blob files on disk: ${disk.blobs.length}, referenced by the metadata: ${expected} (or ${expected - zero} without 0-byte objects): ${disk.blobs.length > expected ? 'garbage left behind' : 'referenced blobs missing'}`);
-        fail(disk.temps, 'files in the temp area');
+        await sleep(500); // old blobs of the last overwrites/aborts are deleted just after the reply
+        await blobsMatch(s3, dataDir);
+        fail(scanDataDir(dataDir).temps, 'files in the temp area');
       });
       s3.destroy();
       await suite.step('final: SIGTERM stops the server cleanly', async () => {

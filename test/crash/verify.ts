@@ -88,6 +88,28 @@ async function listUploads(s3: S3Client, bucket: string): Promise<Map<string, st
   }
 }
 
+/**
+ * How many blob files the metadata should reference, as far as S3 shows it: an object has one
+ * blob per part (the "-N" of a multipart ETag), one for a simple object, none when empty
+ * (Sovra elides empty blobs); every part of an in-progress upload has one.
+ */
+export async function referencedBlobs(s3: S3Client, bucket: string): Promise<{ total: number; objects: number; parts: number }> {
+  let objects = 0, parts = 0, token: string | undefined;
+  do {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const o of r.Contents ?? []) {
+      const n = /-(\d+)"$/.exec(o.ETag ?? '');
+      objects += n ? Number(n[1]) : o.Size ? 1 : 0;
+    }
+    token = r.IsTruncated ? r.NextContinuationToken : undefined;
+  } while (token);
+  for (const [id, key] of await listUploads(s3, bucket)) {
+    const lp = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: id }));
+    parts += (lp.Parts ?? []).length;
+  }
+  return { total: objects + parts, objects, parts };
+}
+
 export interface UploadReport { problems: string[]; resumed: number; aborted: number; orphansAborted: number }
 
 /**

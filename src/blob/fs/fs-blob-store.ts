@@ -30,6 +30,8 @@ export interface FsBlobStoreOptions {
 
 const BLOB_ID = /^[0-9a-f]{32}$/;
 const HEX2 = /^[0-9a-f]{2}$/;
+/** Blobs written into one fan-out directory before another is drawn at random. */
+const SHARD_ROTATION = 1024;
 
 export class FsBlobStore implements BlobStore {
   readonly root: string;
@@ -39,6 +41,8 @@ export class FsBlobStore implements BlobStore {
   private readonly blobsDir: string;
   private readonly tmpDir: string;
   private tmpReady: Promise<void> | undefined;
+  private shard = '';
+  private shardUses = SHARD_ROTATION;
 
   constructor(opts: FsBlobStoreOptions) {
     this.root = opts.root;
@@ -54,8 +58,15 @@ export class FsBlobStore implements BlobStore {
     opts?.signal?.throwIfAborted();
     return new FsBlobWriter({
       fsync: this.fsync,
-      tempPath: async () => {
-        this.tmpReady ??= mkdir(this.tmpDir, { recursive: true }).then(() => undefined);
+      tempPath: async (recreate) => {
+        if (recreate) this.tmpReady = undefined;
+        this.tmpReady ??= mkdir(this.tmpDir, { recursive: true }).then(
+          () => undefined,
+          (e: unknown) => {
+            this.tmpReady = undefined;
+            throw e;
+          },
+        );
         await this.tmpReady;
         return join(this.tmpDir, randomBytes(12).toString('hex'));
       },
@@ -69,7 +80,7 @@ export class FsBlobStore implements BlobStore {
    * created directory's entry in its parents is made durable too.
    */
   private async publish(tempPath: string): Promise<string> {
-    const id = randomBytes(16).toString('hex');
+    const id = this.newId();
     const dir = this.dirOf(id);
     const target = join(dir, id);
     try {
@@ -81,6 +92,20 @@ export class FsBlobStore implements BlobStore {
     }
     if (this.fsync) await syncDir(dir);
     return id;
+  }
+
+  /**
+   * 128-bit ids: 112 random bits after 16 that name the fan-out directory. Those 16 are
+   * re-drawn at random every SHARD_ROTATION blobs, so a burst of writes into a fresh store
+   * reuses a warm directory instead of creating one (mkdir -p, and fsyncs) for every blob;
+   * over time blobs still spread evenly over all 65,536 directories.
+   */
+  private newId(): string {
+    if (++this.shardUses > SHARD_ROTATION) {
+      this.shard = randomBytes(2).toString('hex');
+      this.shardUses = 1;
+    }
+    return this.shard + randomBytes(14).toString('hex');
   }
 
   private async createDir(dir: string): Promise<void> {

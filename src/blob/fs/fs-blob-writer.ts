@@ -12,8 +12,8 @@ const FLUSH_BYTES = 256 * 1024;
 
 export interface WriterHost {
   readonly fsync: boolean;
-  /** Makes sure the temp area exists; returns the path for a new temp file. */
-  tempPath(): Promise<string>;
+  /** Makes sure the temp area exists (re-creating it if asked); returns a path for a new temp file. */
+  tempPath(recreate?: boolean): Promise<string>;
   /** Moves a finished temp file into place under a new blob id (durably if fsync). */
   publish(tempPath: string): Promise<string>;
 }
@@ -74,7 +74,14 @@ export class FsBlobWriter implements BlobWriter {
 
   private async openFile(): Promise<FileHandle> {
     this.path = await this.host.tempPath();
-    this.file = await open(this.path, 'wx');
+    try {
+      this.file = await open(this.path, 'wx');
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+      // The temp area was removed underneath us (e.g. by an operator): make it again.
+      this.path = await this.host.tempPath(true);
+      this.file = await open(this.path, 'wx');
+    }
     return this.file;
   }
 

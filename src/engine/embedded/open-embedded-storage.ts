@@ -14,7 +14,7 @@ import { SqliteMetaStore } from '../../meta/sqlite/index.js';
 import type { EngineLimits } from '../context.js';
 import { recoverStorage, type RecoveryReport } from '../recovery.js';
 import { createStorageEngine } from '../storage-engine.js';
-import type { StorageEngine } from '../types.js';
+import type { ChecksumAlgorithm, StorageEngine } from '../types.js';
 
 export interface EmbeddedStorageOptions {
   dataDir: string;
@@ -24,6 +24,8 @@ export interface EmbeddedStorageOptions {
   metaSynchronous?: 'NORMAL' | 'FULL';
   clock?: () => Date;
   limits?: Partial<EngineLimits>;
+  /** Checksum stored for writes that send none; default CRC64NVME (as S3), null for none. */
+  defaultChecksum?: ChecksumAlgorithm | null;
   /** Garbage-collection grace period for blobs and temp files of live instances. Default 1 h. */
   gcGraceMs?: number;
   onBackgroundError?: (e: unknown) => void;
@@ -50,6 +52,7 @@ export async function openEmbeddedStorage(opts: EmbeddedStorageOptions): Promise
       blobs,
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.defaultChecksum !== undefined ? { defaultChecksum: opts.defaultChecksum } : {}),
       ...(opts.onBackgroundError ? { onBackgroundError: opts.onBackgroundError } : {}),
     });
     return {

@@ -88,9 +88,9 @@ export class SqliteMetaStore implements MetaStore {
 
   private async run<T>(write: boolean, fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T> {
     opts?.signal?.throwIfAborted();
-    if (this.closed) throw fail('Unavailable', 'The metadata store is closed.');
     await this.mutex.acquire();
     try {
+      if (this.closed) throw fail('Unavailable', 'The metadata store is closed.');
       await this.begin(write, opts?.signal);
       try {
         const result = await fn(this.tx);
