@@ -16,9 +16,11 @@
  *     areas only files older than the grace period go.
  *  2. An unreferenced blob is deleted when its last write is older than a cutoff:
  *     - at startup (before this instance serves anything) with no other live instance,
- *       the cutoff is the sweep's start minus one second. Any instance that registers
- *       later writes only after the sweep began, so its blobs are newer; the second
- *       absorbs the filesystem's coarse timestamp clock;
+ *       the cutoff is the sweep's start minus STARTUP_MARGIN_MS. Any instance that
+ *       registers later writes only after the sweep began, so its blobs are newer; the
+ *       margin absorbs the filesystem's coarse timestamp clock (a kernel tick, a few ms).
+ *       It must stay well below a process restart (Node alone boots in >100 ms), or a
+ *       blob written just before a crash would survive the restart's sweep;
  *     - otherwise (other instances live, or a periodic run while serving) the cutoff is
  *       now minus the grace period (default one hour), far longer than any gap between a
  *       blob's last byte and its metadata commit.
@@ -50,6 +52,7 @@ export interface RecoveryReport {
 
 const BATCH = 512;
 export const DEFAULT_GRACE_MS = 60 * 60 * 1000;
+const STARTUP_MARGIN_MS = 50;
 
 export async function recoverStorage(opts: RecoveryOptions): Promise<RecoveryReport> {
   const started = Date.now();
@@ -59,7 +62,7 @@ export async function recoverStorage(opts: RecoveryOptions): Promise<RecoveryRep
   const exclusive = live.size === 1;
   const report: RecoveryReport = { exclusive, tempFilesRemoved: 0, blobsScanned: 0, orphanBlobsRemoved: 0 };
   report.tempFilesRemoved = await opts.blobs.cleanTemp({ live, olderThan: new Date(started - graceMs), signal: opts.signal });
-  const cutoff = exclusive && opts.beforeServing ? started - 1000 : started - graceMs;
+  const cutoff = exclusive && opts.beforeServing ? started - STARTUP_MARGIN_MS : started - graceMs;
 
   let batch: string[] = [];
   const sweep = async () => {
