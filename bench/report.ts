@@ -87,6 +87,14 @@ export function goals(results: Record<string, TargetResult>): Goal[] {
   const M64 = 64 * 2 ** 20;
   frac('64 MiB GET >= 80% of nginx GET (best over concurrency)', best(s, 'GET', M64), best(n, 'GET', M64), 0.8);
   frac('64 MiB PUT >= 70% of nginx WebDAV PUT (best over concurrency)', best(s, 'PUT', M64), best(n, 'PUT', M64), 0.7);
+  // nginx does not fsync; the no-fsync Sovra run is the like-for-like reading of the same goal.
+  if (results['sovra-nofsync']) {
+    frac('64 MiB PUT >= 70% of nginx WebDAV PUT, both without fsync', best(results['sovra-nofsync'], 'PUT', M64), best(n, 'PUT', M64), 0.7);
+    const sn = cellOf(results['sovra-nofsync'], 'PUT', 4096, 64), no = cellOf(n, 'PUT', 4096, 64);
+    if (sn && no && !sn.errors && !no.errors) {
+      out.push({ goal: '4 KiB PUT ops/s at c=64 >= 1/3 of nginx, both without fsync', value: `${f(sn.opsps, 0)} vs ${f(no.opsps, 0)} (${(sn.opsps / no.opsps).toFixed(2)}x)`, pass: sn.opsps * 3 >= no.opsps });
+    }
+  }
   for (const op of ['GET', 'PUT']) {
     const so = cellOf(s, op, 4096, 64), no = cellOf(n, op, 4096, 64), ro = cellOf(r, op, 4096, 64);
     const ok = (c?: Cell) => c && !c.errors;

@@ -5,7 +5,7 @@
  *
  *   npm run bench                      full run (about 10-15 min)
  *   BENCH_QUICK=1 npm run bench        smoke run (about 1-2 min)
- *   BENCH_TARGETS=sovra,nginx          subset of sovra,nginx,s3rver (+ the peer when BENCH_PEER_URL is set)
+ *   BENCH_TARGETS=sovra,nginx          subset of sovra,sovra-nofsync,nginx,s3rver (+ the peer when BENCH_PEER_URL is set)
  *   BENCH_PEER_URL=http://127.0.0.1:7480 BENCH_PEER_NAME=ceph BENCH_PEER_ACCESS_KEY=.. BENCH_PEER_SECRET_KEY=..
  *   BENCH_SKIP=list,big,disk           skip workloads; BENCH_CONC=1,16 BENCH_SIZES=4096,1048576 narrow the cells
  *   BENCH_LIST_OBJECTS=100000 BENCH_BIG_MB=2048 BENCH_DISK_MB=1024
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   console.log(`# machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.kernel}`);
   console.log(`# ${m.note}`);
   const peer = peerFromEnv();
-  const wanted = list(env.BENCH_TARGETS, ['sovra', 'nginx', 's3rver', ...(peer ? [peer.name] : [])]);
+  const wanted = list(env.BENCH_TARGETS, ['sovra', 'sovra-nofsync', 'nginx', 's3rver', ...(peer ? [peer.name] : [])]);
   console.log(`# targets: ${wanted.join(', ')}; sizes ${SIZES.join(', ')}; concurrency ${CONCS.join(', ')}${QUICK ? ' (QUICK)' : ''}`);
   if (wanted.includes('nginx') || wanted.includes('s3rver')) peersDir(); // fail early and clearly when ../shared is absent
   const work = path.join(os.tmpdir(), 'sovra-bench');
@@ -89,6 +89,7 @@ async function main(): Promise<number> {
   let disk: DiskResult | undefined;
   const starters: Record<string, () => Promise<Target>> = {
     sovra: () => startSovraTarget(),
+    'sovra-nofsync': () => startSovraTarget('sovra-nofsync'),
     nginx: () => startNginx(path.join(work, 'nginx')),
     s3rver: () => startS3rver(path.join(work, 's3rver')),
   };
@@ -119,9 +120,9 @@ async function main(): Promise<number> {
       }
       if (!SKIP.has('big')) {
         // Sovra's RSS is a goal: measure it on a fresh process, so its VmHWM covers only startup and this upload.
-        if (name === 'sovra') {
+        if (name.startsWith('sovra')) {
           await stopAll();
-          t = await startSovraTarget();
+          t = await startSovraTarget(name);
           running.push(t);
         }
         await t.createBucket?.('bench');

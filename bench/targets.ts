@@ -145,8 +145,12 @@ export async function startS3rver(base: string): Promise<Target> {
   return s3Target('s3rver', `http://127.0.0.1:${port}`, 'S3RVER', 'S3RVER', stop, pidOf(path.join(base, 's3rver.pid')));
 }
 
+/**
+ * `sovra-nofsync` runs with SOVRA_FSYNC=false: the same durability as nginx's WebDAV PUT
+ * (acknowledged from the page cache), so PUT ratios against nginx can be read like for like.
+ */
 export async function startSovraTarget(name = 'sovra'): Promise<Target> {
-  const s = await startSovra();
+  const s = await startSovra(name === 'sovra-nofsync' ? { env: { SOVRA_FSYNC: 'false' } } : {});
   console.log(`  sovra on ${s.url}, pid ${s.pid}, data ${s.dataDir}`);
   return s3Target(name, s.url, s.accessKey, s.secretKey, async () => { await s.stop(); removeServerDirs(s); }, s.pid);
 }

@@ -55,4 +55,9 @@ export interface BlobStore {
   list(opts?: IoOptions): AsyncIterable<string>;
   /** Removes abandoned temporary data; returns how many files went. */
   cleanTemp(opts: CleanTempOptions): Promise<number>;
+  /**
+   * Lets pending commits finish, then releases what the store holds open (database
+   * handles, descriptors). Optional: a store that holds nothing open has none.
+   */
+  close?(): Promise<void>;
 }
