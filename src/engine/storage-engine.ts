@@ -1,6 +1,7 @@
 /**
  * createStorageEngine: the StorageEngine over a MetaStore and a BlobStore. The engine owns
- * both: close() waits for pending blob deletions and closes the metadata store.
+ * both: close() waits for pending blob deletions, then closes the metadata store and the
+ * blob store (if it has anything to close).
  */
 import type { BlobStore } from '../blob/index.js';
 import type { MetaStore } from '../meta/index.js';
@@ -66,6 +67,7 @@ export function createStorageEngine(opts: StorageEngineOptions): StorageEngine {
       closing ??= (async () => {
         await ctx.drain();
         await opts.meta.close();
+        await opts.blobs.close?.();
       })();
       return closing;
     },

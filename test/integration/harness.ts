@@ -69,6 +69,27 @@ export async function errorCode(p: Promise<unknown>): Promise<string> {
   throw new Error('expected the call to fail, but it succeeded');
 }
 
+/** Code, status and response headers of a rejected SDK call (e.g. x-amz-delete-marker on a 404). */
+export async function failure(p: Promise<unknown>): Promise<{ code: string; status: number | undefined; headers: Record<string, string> }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+    return { code: err.Code ?? err.name ?? 'Unknown', status: err.$metadata?.httpStatusCode, headers: err.$response?.headers ?? {} };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** Runs fn over items with at most `limit` in flight. */
+export async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
 export async function errorStatus(p: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
   try {
     await p;

@@ -19,7 +19,7 @@ import {
   type ListObjectsCommandOutput,
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
-import { errorStatus, startTestServer, uniqueBucket, type TestServer } from './harness.js';
+import { errorStatus, startTestServer, uniqueBucket, type TestServer, pool } from './harness.js';
 
 const utf8Order = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 const md5hex = (s: string): string => createHash('md5').update(s).digest('hex');
@@ -38,14 +38,6 @@ function prng(seed: number): () => number {
   };
 }
 
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
-}
 
 const keysOf = (out: { Contents?: Array<{ Key?: string }> }): string[] => (out.Contents ?? []).map((c) => c.Key ?? '');
 const prefixesOf = (out: { CommonPrefixes?: Array<{ Prefix?: string }> }): string[] => (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? '');

@@ -23,7 +23,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { bodyBytes, bodyText, errorStatus, startTestServer, uniqueBucket, type TestServer } from './harness.js';
+import { bodyBytes, bodyText, errorStatus, startTestServer, uniqueBucket, type TestServer, failure, pool } from './harness.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const md5hex = (b: Uint8Array | string): string => createHash('md5').update(b).digest('hex');
@@ -35,15 +35,6 @@ interface RawResponse {
 }
 
 /** Like errorStatus, plus the raw response headers of the failed call. */
-async function failure(p: Promise<unknown>): Promise<{ code: string; status: number | undefined; headers: Record<string, string> }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number }; $response?: RawResponse };
-    return { code: err.Code ?? err.name ?? 'Unknown', status: err.$metadata?.httpStatusCode, headers: err.$response?.headers ?? {} };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
 
 /** Records the raw HTTP request and response of every call made with `client` (latest wins). */
 function recordTraffic(client: S3Client): { request?: { headers: Record<string, string> }; response?: RawResponse } {
@@ -61,16 +52,6 @@ function recordTraffic(client: S3Client): { request?: { headers: Record<string, 
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
-}
 
 describe('objects', () => {
   let server: TestServer;

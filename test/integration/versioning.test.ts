@@ -33,20 +33,11 @@ import {
   type BucketVersioningStatus,
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
-import { bodyText, errorStatus, startTestServer, uniqueBucket, type TestServer } from './harness.js';
+import { bodyText, errorStatus, startTestServer, uniqueBucket, type TestServer, failure } from './harness.js';
 
 const md5hex = (s: string): string => createHash('md5').update(s).digest('hex');
 
 /** Like errorStatus, plus the raw response headers of the failed call. */
-async function failure(p: Promise<unknown>): Promise<{ code: string; status: number | undefined; headers: Record<string, string> }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
-    return { code: err.Code ?? err.name ?? 'Unknown', status: err.$metadata?.httpStatusCode, headers: err.$response?.headers ?? {} };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
 
 interface Entry {
   key: string;

@@ -1,15 +1,22 @@
 /**
  * Opens the storage of one region's data directory:
- *   <dataDir>/meta.db (+ -wal, -shm)     SQLite metadata
- *   <dataDir>/meta.db-instances/*.lock   live-instance registrations (see meta/sqlite)
- *   <dataDir>/blobs/ab/cd/<blob id>      committed bytes
- *   <dataDir>/tmp/<instance id>/         in-flight writes of each live instance
- * registers this instance, runs startup recovery (recovery.ts), and returns the engine.
+ *   <dataDir>/meta.db (+ -wal, -shm)         SQLite metadata
+ *   <dataDir>/meta.db-instances/*.lock       live-instance registrations (see meta/sqlite)
+ *   <dataDir>/blobs-small.db (+ -wal, -shm)  committed bytes of blobs up to 128 KiB, one row
+ *                                            each (blob/sqlite; ids 's' + 31 hex)
+ *   <dataDir>/blobs/ab/cd/<blob id>          committed bytes of larger blobs (blob/fs; 32 hex)
+ *   <dataDir>/tmp/<instance id>/             in-flight writes of each live instance (small
+ *                                            ones are in memory only and never appear here)
+ * A TieredBlobStore routes between the two blob stores by size when writing and by id form
+ * when reading. This registers the instance, runs startup recovery (recovery.ts, over both
+ * blob stores), and returns the engine; engine.close() also closes blobs-small.db.
  * Several processes may open the same directory at once.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsBlobStore } from '../../blob/fs/index.js';
+import { isSqliteBlobId, SqliteBlobStore } from '../../blob/sqlite/index.js';
+import { DEFAULT_SMALL_BLOB_THRESHOLD, TieredBlobStore } from '../../blob/tiered/index.js';
 import { SqliteMetaStore } from '../../meta/sqlite/index.js';
 import type { EngineLimits } from '../context.js';
 import { recoverStorage, type RecoveryReport } from '../recovery.js';
@@ -26,6 +33,8 @@ export interface EmbeddedStorageOptions {
   limits?: Partial<EngineLimits>;
   /** Checksum stored for writes that send none; default CRC64NVME (as S3), null for none. */
   defaultChecksum?: ChecksumAlgorithm | null;
+  /** Largest blob kept as a row in blobs-small.db rather than a file. Default 128 KiB. */
+  smallBlobThreshold?: number;
   /** Garbage-collection grace period for blobs and temp files of live instances. Default 1 h. */
   gcGraceMs?: number;
   onBackgroundError?: (e: unknown) => void;
@@ -42,9 +51,17 @@ export interface EmbeddedStorage {
 export async function openEmbeddedStorage(opts: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
   await mkdir(opts.dataDir, { recursive: true });
   const meta = new SqliteMetaStore({ database: join(opts.dataDir, 'meta.db'), synchronous: opts.metaSynchronous ?? 'NORMAL' });
+  let small: SqliteBlobStore | undefined;
   try {
     const lease = await meta.instances.register();
-    const blobs = new FsBlobStore({ root: opts.dataDir, fsync: opts.fsync ?? true, instanceId: lease.id });
+    const fsync = opts.fsync ?? true;
+    small = await SqliteBlobStore.open({ path: join(opts.dataDir, 'blobs-small.db'), fsync });
+    const blobs = new TieredBlobStore({
+      small,
+      large: new FsBlobStore({ root: opts.dataDir, fsync, instanceId: lease.id }),
+      isSmallId: isSqliteBlobId,
+      threshold: opts.smallBlobThreshold ?? DEFAULT_SMALL_BLOB_THRESHOLD,
+    });
     const recovery = { meta, blobs, instanceId: lease.id, ...(opts.gcGraceMs !== undefined ? { graceMs: opts.gcGraceMs } : {}) };
     const startup = await recoverStorage({ ...recovery, beforeServing: true });
     const engine = createStorageEngine({
@@ -62,6 +79,7 @@ export async function openEmbeddedStorage(opts: EmbeddedStorageOptions): Promise
     };
   } catch (e) {
     await meta.close();
+    await small?.close();
     throw e;
   }
 }
