@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/index.js';
 import { openEmbeddedStorage } from '../engine/embedded/index.js';
-import { startHttpServer, type RunningServer } from '../http/server.js';
+import { startHttpServer, type RunningServer } from '../http/index.js';
 import { createS3Service } from '../s3/index.js';
 import { StaticKeyStore } from '../tenancy/index.js';
 import { ensureRootCredentials, type RootCredentials } from './root-credentials.js';

@@ -4,8 +4,9 @@
  * in-flight writes under a directory named `tmp` (per engine instance). If neither directory
  * exists the layout changed and the garbage check says so instead of passing vacuously.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 
 export interface DiskReport {
   blobs: string[];
@@ -13,13 +14,15 @@ export interface DiskReport {
   other: string[];
   blobDirs: string[];
   tmpDirs: string[];
+  /** Blobs kept as rows of <dataDir>/blobs-small.db (Sovra stores blobs up to 128 KiB there, not as files). */
+  smallBlobs: number;
 }
 
 const BLOB_DIR = /^blobs?$/;
 const TMP_DIR = /^(tmp|temp|staging|incoming)$/;
 
 export function scanDataDir(dataDir: string): DiskReport {
-  const rep: DiskReport = { blobs: [], temps: [], other: [], blobDirs: [], tmpDirs: [] };
+  const rep: DiskReport = { blobs: [], temps: [], other: [], blobDirs: [], tmpDirs: [], smallBlobs: countSmallBlobs(dataDir) };
   const walk = (dir: string, under: 'blob' | 'tmp' | undefined) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -38,4 +41,16 @@ export function scanDataDir(dataDir: string): DiskReport {
   };
   walk(dataDir, undefined);
   return rep;
+}
+
+/** Rows in the small-blob database (0 when there is none); read-only, so it neither recovers nor checkpoints what a crash left. */
+function countSmallBlobs(dataDir: string): number {
+  const file = path.join(dataDir, 'blobs-small.db');
+  if (!existsSync(file)) return 0;
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }

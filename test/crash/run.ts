@@ -53,10 +53,11 @@ async function tempEmpty(dataDir: string): Promise<void> {
 async function blobsMatch(s3: S3Client, dataDir: string): Promise<void> {
   const ref = await referencedBlobs(s3, BUCKET);
   const disk = scanDataDir(dataDir);
-  console.log(`#   ${disk.blobs.length} blob files on disk; referenced: ${ref.total} (${ref.objects} by objects, ${ref.parts} by upload parts)`);
-  if (!disk.blobDirs.length) throw new StepError(`no blobs/ directory under ${dataDir}: the blob layout changed, cannot count. Files: ${disk.other.slice(0, 20).join(', ')}`);
-  if (disk.blobs.length !== ref.total)
-    throw new StepError(`${disk.blobs.length} blob files on disk, ${ref.total} referenced: ${disk.blobs.length > ref.total ? `${disk.blobs.length - ref.total} unreferenced (garbage)` : `${ref.total - disk.blobs.length} referenced blobs missing`}`);
+  const stored = disk.blobs.length + disk.smallBlobs;
+  console.log(`#   ${disk.blobs.length} blob files + ${disk.smallBlobs} small blobs on disk; referenced: ${ref.total} (${ref.objects} by objects, ${ref.parts} by upload parts)`);
+  if (!disk.blobDirs.length && !disk.smallBlobs) throw new StepError(`no blobs/ directory or blobs-small.db under ${dataDir}: the blob layout changed, cannot count. Files: ${disk.other.slice(0, 20).join(', ')}`);
+  if (stored !== ref.total)
+    throw new StepError(`${stored} blobs on disk (${disk.blobs.length} files, ${disk.smallBlobs} rows), ${ref.total} referenced: ${stored > ref.total ? `${stored - ref.total} unreferenced (garbage)` : `${ref.total - stored} referenced blobs missing`}`);
 }
 
 async function main(): Promise<number> {
@@ -86,7 +87,7 @@ async function main(): Promise<number> {
       console.log(`# round ${round}: kill -9 after ${delay} ms; ${stats.started} ops started, ${stats.acked} acknowledged ${JSON.stringify(stats.byKind)}`);
       // What the crash left behind, so a passing "temp area empty" below is known not to be vacuous.
       const left = scanDataDir(dataDir);
-      console.log(`#   left by the crash: ${left.temps.length} temp files, ${left.blobs.length} blob files`);
+      console.log(`#   left by the crash: ${left.temps.length} temp files, ${left.blobs.length} blob files, ${left.smallBlobs} small blobs`);
       await suite.step(`round ${round}: no request failed before the kill`, () => fail(stats.failedBeforeKill, 'requests failed while the server was up'));
       // A supervisor restarts at once; CRASH_RESTART_DELAY_MS waits first (to tell timing effects apart).
       await sleep(RESTART_DELAY);

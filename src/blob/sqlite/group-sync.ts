@@ -33,11 +33,9 @@ export class GroupSync {
    * sync's error. Callers must make their writes before calling.
    */
   request(): Promise<void> {
-    if (this.next === undefined) {
-      this.next = newRound();
-      if (this.running === undefined) this.start();
-    }
-    return this.next.promise;
+    const round = (this.next ??= newRound());
+    if (this.running === undefined) this.start();
+    return round.promise;
   }
 
   /** Resolves when no sync is running or waiting to run. */

@@ -9,6 +9,7 @@
  * Writers buffer in memory and insert one row on commit; commits of one event-loop turn
  * share a transaction (write-batcher.ts). WAL mode with synchronous=NORMAL: COMMIT appends
  * to the -wal file without syncing, so a commit survives a process crash at once.
+ * Checkpoints run on a worker thread with its own connection (checkpointer.ts).
  *
  * Durability (fsync: true, the default): after COMMIT the writer awaits an fdatasync of the
  * -wal file, issued on the libuv thread pool through a file handle we keep open, shared by
@@ -19,7 +20,9 @@
  *    the database file, fsyncs the database file after the checkpoint completes, and syncs
  *    the WAL header before reusing the file from the start. So if a checkpoint moved our
  *    frames before our sync ran, they were made durable in the database file first, and
- *    the WAL is overwritten only after that.
+ *    the WAL is overwritten (or truncated) only after that. This holds for checkpoints
+ *    by any connection that is not synchronous=OFF: ours, the checkpoint worker's (NORMAL),
+ *    other processes' stores (NORMAL).
  * Our descriptor is the file SQLite uses: the WAL is deleted or replaced only by the last
  * connection to close, and ours stays open until close(). With fsync: false commits still
  * survive a process crash but may roll back on power loss; the database never corrupts.
@@ -34,6 +37,7 @@ import { addAbortSignal, Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { fail } from '../../core/errors.js';
 import type { BlobStat, BlobStore, BlobWriter, CleanTempOptions, IoOptions, ReadOptions } from '../blob-store.js';
+import { Checkpointer } from './checkpointer.js';
 import { GroupSync } from './group-sync.js';
 import { retryBusy, wrapError } from './sqlite-errors.js';
 import { SqliteBlobWriter } from './sqlite-blob-writer.js';
@@ -50,6 +54,8 @@ export interface SqliteBlobStoreOptions {
   datasync?: (wal: FileHandle) => Promise<void>;
   /** Read stream chunk size. Default 256 KiB. */
   readChunkBytes?: number;
+  /** Blob bytes committed between checkpoints (run on a worker thread). Default 4 MiB. */
+  checkpointBytes?: number;
 }
 
 /**
@@ -76,6 +82,7 @@ export class SqliteBlobStore implements BlobStore {
   readonly path: string;
   private readonly batcher: WriteBatcher;
   private readonly group: GroupSync | undefined;
+  private readonly checkpointer: Checkpointer;
   private readonly s: Statements;
   private readonly busyTimeoutMs: number;
   private readonly readChunk: number;
@@ -128,10 +135,14 @@ export class SqliteBlobStore implements BlobStore {
             }
           });
     const group = this.group;
+    const checkpointer = new Checkpointer({ db, busyTimeoutMs, everyBytes: opts.checkpointBytes ?? 4 * 1024 * 1024 });
+    this.checkpointer = checkpointer;
     this.batcher = new WriteBatcher({
       db,
       busyTimeoutMs,
       ...(group !== undefined ? { afterCommit: () => group.request() } : {}),
+      onCommitted: (bytes) => checkpointer.committed(bytes),
+      writeGate: () => checkpointer.writeGate(),
     });
     this.s = {
       get: db.prepare('SELECT data FROM blobs WHERE id = ?'),
@@ -213,6 +224,7 @@ export class SqliteBlobStore implements BlobStore {
       this.closed = true;
       await this.batcher.drain();
       await this.group?.idle();
+      await this.checkpointer.close();
       await this.wal?.close();
       try {
         this.db.close();

@@ -29,8 +29,14 @@ export interface WriteBatcherOptions {
    * returned promise does (the durability wait). Absent: puts resolve at COMMIT.
    */
   afterCommit?: () => Promise<void>;
+  /** Told about how many bytes each committed transaction added to the WAL (to pace checkpoints). */
+  onCommitted?: (bytes: number) => void;
+  /** A promise to await before starting a transaction (while a checkpoint must reset the WAL). */
+  writeGate?: () => Promise<void> | undefined;
 }
 
+/** A delete dirties at least a page (its leaf; freed overflow pages join the freelist). */
+const DELETE_WAL_BYTES = 4096;
 /** Bytes per transaction: bounds how long one batch holds the event loop and the write lock. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
@@ -82,6 +88,8 @@ export class WriteBatcher {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
+      const gate = this.opts.writeGate?.();
+      if (gate !== undefined) await gate;
       try {
         await retryBusy(() => this.s.begin.run(), this.opts.busyTimeoutMs);
       } catch (e) {
@@ -92,13 +100,16 @@ export class WriteBatcher {
       }
       const batch = this.take();
       let inserted = false;
+      let bytes = 0;
       try {
         for (const { op } of batch) {
           if (op.kind === 'put') {
             this.s.insert.run(op.id, op.data, op.modifiedAt);
             inserted = true;
+            bytes += op.data.byteLength;
           } else {
             this.s.delete.run(op.id);
+            bytes += DELETE_WAL_BYTES;
           }
         }
         this.s.commit.run();
@@ -108,6 +119,7 @@ export class WriteBatcher {
         continue;
       }
       this.settle(batch, inserted ? this.opts.afterCommit?.() : undefined);
+      this.opts.onCommitted?.(bytes);
     }
   }
 

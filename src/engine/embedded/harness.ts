@@ -3,10 +3,12 @@
  * controllable clock, and small stream helpers. Not used by production code.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { SqliteBlobStore } from '../../blob/sqlite/index.js';
 import type { StorageEngine } from '../types.js';
 import { openEmbeddedStorage, type EmbeddedStorage, type EmbeddedStorageOptions } from './open-embedded-storage.js';
 
@@ -18,7 +20,7 @@ export interface Harness {
   advance(ms: number): void;
   /** Opens another engine instance on the same data directory. */
   openPeer(extra?: Partial<EmbeddedStorageOptions>): Promise<EmbeddedStorage>;
-  /** Files under <dataDir>/tmp and <dataDir>/blobs right now. */
+  /** Temp files under <dataDir>/tmp, and committed blobs (files under blobs/ plus rows in blobs-small.db) right now. */
   counts(): Promise<{ tmp: number; blobs: number }>;
   dispose(): Promise<void>;
 }
@@ -41,13 +43,29 @@ export async function openHarness(extra: Partial<EmbeddedStorageOptions> = {}): 
       peers.push(peer);
       return peer;
     },
-    counts: async () => ({ tmp: await countFiles(join(dir, 'tmp')), blobs: await countFiles(join(dir, 'blobs')) }),
+    counts: async () => ({
+      tmp: await countFiles(join(dir, 'tmp')),
+      blobs: (await countFiles(join(dir, 'blobs'))) + (await countSmallBlobs(join(dir, 'blobs-small.db'))),
+    }),
     dispose: async () => {
       for (const p of peers) await p.engine.close();
       await storage.engine.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Blobs in a small-blob database, read through a second connection (0 if there is none). */
+export async function countSmallBlobs(path: string): Promise<number> {
+  if (!existsSync(path)) return 0;
+  const store = await SqliteBlobStore.open({ path, fsync: false });
+  try {
+    let n = 0;
+    for await (const _ of store.list()) n++;
+    return n;
+  } finally {
+    await store.close();
+  }
 }
 
 export async function countFiles(dir: string): Promise<number> {

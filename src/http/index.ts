@@ -1,0 +1,5 @@
+/**
+ * HTTP glue: node:http adapted to plain ProtocolRequest/ProtocolResponse values,
+ * graceful shutdown. Imports: the s3/ request types only (no protocol logic).
+ */
+export { startHttpServer, newRequestId, type HttpServerOptions, type RequestHandler, type RunningServer } from './server.js';
