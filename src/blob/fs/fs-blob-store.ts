@@ -223,11 +223,23 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   }
 }
 
-/** Removes a file or directory tree and returns how many files it held. */
+/**
+ * Removes a file or directory tree and returns how many files it held. Another process
+ * starting at the same moment may be removing the same abandoned tree: a part that vanishes
+ * meanwhile is simply not counted.
+ */
 async function removeCount(path: string): Promise<number> {
   const s = await stat(path).catch(() => undefined);
   if (s === undefined) return 0;
-  const n = s.isDirectory() ? (await readdir(path, { recursive: true })).length : 1;
+  let n = 1;
+  if (s.isDirectory()) {
+    try {
+      n = (await readdir(path, { recursive: true })).length;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      n = 0;
+    }
+  }
   await rm(path, { recursive: true, force: true });
   return n;
 }
