@@ -7,9 +7,8 @@
 import { fail } from '../core/errors.js';
 import type { ObjectVersion, StoredHeaders } from '../meta/index.js';
 import { assertKey, type EngineContext } from './context.js';
-import { commitVersion } from './commit-version.js';
 import { copyFromSource } from './copy-source.js';
-import { precheckWrite, segmentsOf } from './put-object.js';
+import { commitIngested, precheckWrite } from './put-object.js';
 import type { CopyObjectInput, CopyResult } from './types.js';
 
 function isSameObject(input: CopyObjectInput, source: ObjectVersion): boolean {
@@ -50,40 +49,17 @@ export async function copyObject(ctx: EngineContext, input: CopyObjectInput): Pr
     elideEmpty: true,
     signal: input.signal,
   });
-  const etag = `"${data.md5.toString('hex')}"`;
-  const checksum = data.checksum && { algorithm: data.checksum.algorithm, type: 'FULL_OBJECT' as const, value: data.checksum.value };
-  let committed;
-  try {
-    committed = await ctx.meta.write((tx) =>
-      commitVersion(
-        ctx,
-        tx,
-        {
-          bucket: input.dest.bucket,
-          key: input.dest.key,
-          owner: input.owner,
-          size: data.size,
-          etag,
-          headers: headersFor(input, source),
-          tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? {}) : source.tags,
-          ...(checksum ? { checksum } : {}),
-          segments: segmentsOf(data),
-        },
-        input.destConditions,
-      ),
-    );
-  } catch (e) {
-    ctx.discard(segmentsOf(data).map((s) => s.blobId));
-    throw e;
-  }
-  ctx.discard(committed.garbage);
-  const out: CopyResult = {
-    etag,
-    versionId: committed.versionId,
-    lastModified: committed.lastModified,
-    size: data.size,
-    sourceVersionId: source.versionId,
-  };
-  if (checksum) out.checksum = checksum;
-  return out;
+  const written = await commitIngested(
+    ctx,
+    data,
+    {
+      bucket: input.dest.bucket,
+      key: input.dest.key,
+      owner: input.owner,
+      headers: headersFor(input, source),
+      tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? {}) : source.tags,
+    },
+    input.destConditions,
+  );
+  return { ...written, sourceVersionId: source.versionId };
 }

@@ -5,7 +5,7 @@
  */
 import type { Segment } from '../meta/index.js';
 import { assertKey, noSuchBucket, type EngineContext } from './context.js';
-import { commitVersion } from './commit-version.js';
+import { commitVersion, type VersionDraft } from './commit-version.js';
 import { ingest, type Ingested } from './ingest.js';
 import { checkWriteConditions } from './preconditions.js';
 import type { PutObjectInput, WriteResult } from './types.js';
@@ -46,30 +46,34 @@ export async function putObject(ctx: EngineContext, input: PutObjectInput): Prom
     ...(ctx.defaultChecksum ? { algorithm: ctx.defaultChecksum } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
   });
+  return commitIngested(
+    ctx,
+    data,
+    { bucket: input.bucket, key: input.key, owner: input.owner, headers: input.headers, tags: input.tags ?? {} },
+    input.conditions,
+  );
+}
+
+/**
+ * Commits freshly ingested bytes as the key's new version (PutObject, CopyObject). If the
+ * transaction fails, the new blobs are discarded; once it commits, the superseded ones are.
+ */
+export async function commitIngested(
+  ctx: EngineContext,
+  data: Ingested,
+  target: Pick<VersionDraft, 'bucket' | 'key' | 'owner' | 'headers' | 'tags'>,
+  conditions: { ifMatch?: string; ifNoneMatch?: string } | undefined,
+): Promise<WriteResult> {
   const etag = `"${data.md5.toString('hex')}"`;
   const checksum = data.checksum && { algorithm: data.checksum.algorithm, type: 'FULL_OBJECT' as const, value: data.checksum.value };
+  const segments = segmentsOf(data);
   let committed;
   try {
     committed = await ctx.meta.write((tx) =>
-      commitVersion(
-        ctx,
-        tx,
-        {
-          bucket: input.bucket,
-          key: input.key,
-          owner: input.owner,
-          size: data.size,
-          etag,
-          headers: input.headers,
-          tags: input.tags ?? {},
-          ...(checksum ? { checksum } : {}),
-          segments: segmentsOf(data),
-        },
-        input.conditions,
-      ),
+      commitVersion(ctx, tx, { ...target, size: data.size, etag, ...(checksum ? { checksum } : {}), segments }, conditions),
     );
   } catch (e) {
-    ctx.discard(segmentsOf(data).map((s) => s.blobId));
+    ctx.discard(segments.map((s) => s.blobId));
     throw e;
   }
   ctx.discard(committed.garbage);

@@ -51,8 +51,6 @@ function recordTraffic(client: S3Client): { request?: { headers: Record<string, 
   return last;
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-
 describe('objects', () => {
   let server: TestServer;
   let s3: S3Client;
