@@ -1,0 +1,93 @@
+/**
+ * The two ports regional placement is built on, each with a local implementation
+ * (embedded mode, and the control plane / region process serving it) and an HTTP one
+ * (a region process reaching the control plane or a peer region). The router above
+ * them is the same code in both deployment modes.
+ */
+import type { Readable } from 'node:stream';
+import type { ObjectHeaders, ObjectInfo, Preconditions, ByteRange, ChecksumValue } from '../engine/types.js';
+import type { ResidencyPolicy } from '../residency/policy.js';
+
+/** A bucket as the global directory knows it. Object keys and contents are never here. */
+export interface BucketEntry {
+  name: string;
+  region: string;
+  owner: string;
+  createdAt: Date;
+  residency: ResidencyPolicy;
+}
+
+/**
+ * The global bucket directory (bucket name → region, owner, residency policy) and the
+ * accounts' mandatory residency policies. Lives in the control plane.
+ */
+export interface BucketDirectory {
+  /** Claims a globally unique name. BucketAlreadyOwnedByYou / BucketAlreadyExists when taken. */
+  reserve(entry: BucketEntry): Promise<void>;
+  lookup(name: string): Promise<BucketEntry | undefined>;
+  /** Frees a name, only if it is still registered to `region` (no effect otherwise). */
+  release(name: string, region: string): Promise<void>;
+  /** All buckets, or those of one owner, sorted by name. */
+  list(owner?: string): Promise<BucketEntry[]>;
+  setResidency(name: string, residency: ResidencyPolicy): Promise<void>;
+  getAccountResidency(accountId: string): Promise<readonly string[] | undefined>;
+  /** undefined removes the account's mandatory policy. */
+  setAccountResidency(accountId: string, zones: readonly string[] | undefined): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Who asks, for the region that holds the data to authorise the read itself. */
+export interface Requester {
+  accountId: string;
+}
+
+export interface ReadForCopyInput {
+  source: { bucket: string; key: string; versionId?: string };
+  /** Inclusive byte range to read (UploadPartCopy with x-amz-copy-source-range). */
+  range?: { start: number; end: number };
+  conditions?: Preconditions;
+  requester: Requester;
+  /** Where the bytes will be written: the source region refuses unless the policies allow it. */
+  dest: { bucket: string };
+  /** For the error message: 'CopyObject' or 'UploadPartCopy'. */
+  action: string;
+  signal?: AbortSignal;
+}
+
+export interface ReadForCopyResult {
+  info: ObjectInfo;
+  tags: Record<string, string>;
+  range?: ByteRange;
+  body: Readable;
+}
+
+/** One object version (or delete marker) as replicated into a destination bucket. */
+export interface ReplicaInput {
+  sourceBucket: string;
+  destBucket: string;
+  key: string;
+  /** Replicas keep the source's version id, as on S3. */
+  versionId: string;
+  lastModified: Date;
+  deleteMarker: boolean;
+  /** For versions (not delete markers): */
+  headers?: ObjectHeaders;
+  tags?: Record<string, string>;
+  etag?: string;
+  checksum?: ChecksumValue;
+  size?: number;
+  body?: Readable;
+  signal?: AbortSignal;
+}
+
+/**
+ * How a node reaches the data of one region: directly when it serves that region, over
+ * authenticated HTTP otherwise. Both sides check residency: the sending side before any
+ * byte leaves, the receiving side before any byte is stored.
+ */
+export interface RegionAccess {
+  readonly regionId: string;
+  readonly local: boolean;
+  readForCopy(input: ReadForCopyInput): Promise<ReadForCopyResult>;
+  putReplica(input: ReplicaInput): Promise<void>;
+}
