@@ -7,7 +7,16 @@ export interface Config {
   dataDir: string;
   host: string;
   port: number;
-  region: string;
+  /** Serve only this region (one process per region); unset serves every region of the topology. */
+  region: string | undefined;
+  /** Topology file (YAML or JSON); unset uses the built-in demo topology. */
+  topology: string | undefined;
+  /** This process hosts the control plane (global bucket directory) for per-region processes. */
+  controlPlane: boolean;
+  /** Shared secret from which nodes derive the credentials they sign internal requests with. */
+  clusterSecret: string | undefined;
+  /** Zones every bucket must stay within, for accounts without a mandatory policy of their own. */
+  mandatoryResidency: readonly string[];
   domains: readonly string[];
   rootAccessKey: string | undefined;
   rootSecretKey: string | undefined;
@@ -32,7 +41,11 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'dataDir', flag: '--data-dir', env: 'SOVRA_DATA_DIR', kind: 'string', doc: 'Directory holding metadata and object bytes', default: () => './sovra-data' },
   { key: 'host', flag: '--host', env: 'SOVRA_HOST', kind: 'string', doc: 'Address to listen on (loopback by default)', default: () => '127.0.0.1' },
   { key: 'port', flag: '--port', env: 'SOVRA_PORT', kind: 'int', doc: 'TCP port for the S3 API (0 picks a free one)', default: () => 9000 },
-  { key: 'region', flag: '--region', env: 'SOVRA_REGION', kind: 'string', doc: 'Region this server stores buckets in', default: () => 'eu-fra' },
+  { key: 'topology', flag: '--topology', env: 'SOVRA_TOPOLOGY', kind: 'string', doc: 'Topology file (YAML or JSON) listing regions and zones (default: the built-in demo: eu-fra, eu-lon, eu-par, ap-bom, cn-hgh)', default: () => undefined },
+  { key: 'region', flag: '--region', env: 'SOVRA_REGION', kind: 'string', doc: 'Serve only this region of the topology (one process per region); default: every region in one process', default: () => undefined },
+  { key: 'controlPlane', flag: '--control-plane', env: 'SOVRA_CONTROL_PLANE', kind: 'bool', doc: 'Host the control plane (global bucket directory) that per-region processes use', default: () => false },
+  { key: 'clusterSecret', flag: '--cluster-secret', env: 'SOVRA_CLUSTER_SECRET', kind: 'string', secret: true, doc: 'Secret shared by the nodes of a per-region deployment; internal requests are signed with keys derived from it', default: () => undefined },
+  { key: 'mandatoryResidency', flag: '--mandatory-residency', env: 'SOVRA_MANDATORY_RESIDENCY', kind: 'list', doc: 'Zones every bucket must stay within (e.g. EU), for accounts without their own mandatory policy', default: () => [] },
   {
     key: 'domains', flag: '--domain', env: 'SOVRA_DOMAINS', kind: 'list',
     doc: 'Base domain(s) for virtual-host-style addressing (<bucket>.<domain>), comma-separated',

@@ -60,6 +60,8 @@ export const ErrorCodes = {
   ResidencyViolation: 'ResidencyViolation',
   SlowDown: 'SlowDown',
   InvalidURI: 'InvalidURI',
+  // routing: the bucket lives in a region another endpoint serves
+  PermanentRedirect: 'PermanentRedirect',
   // bucket configuration that is readable but not set (S3 answers 404 with these codes)
   NoSuchBucketPolicy: 'NoSuchBucketPolicy',
   NoSuchLifecycleConfiguration: 'NoSuchLifecycleConfiguration',

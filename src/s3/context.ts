@@ -5,17 +5,21 @@
  */
 import type { Readable } from 'node:stream';
 import type { Bucket, StorageEngine, PayloadClaims } from '../engine/types.js';
+import type { Placement } from '../placement/regional-storage.js';
 import type { KeyStore, Principal } from '../tenancy/index.js';
 import type { Anonymous, Authenticated } from './auth/index.js';
 import type { S3Op } from './ops.js';
 import type { ProtocolRequest, ProtocolResponse } from './request.js';
 
 export interface S3Deps {
+  /** Routes each bucket to its region's storage (RegionalStorage implements both). */
   engine: StorageEngine;
+  /** Bucket placement and residency across regions. */
+  placement: Placement;
   keys: KeyStore;
-  /** The region buckets are created in when the request names none. */
+  /** The region named in messages about signing regions (the default region). */
   region: string;
-  /** Regions this server accepts as LocationConstraint. */
+  /** Regions accepted in a request's signing scope (besides us-east-1). */
   regions: readonly string[];
   domains: readonly string[];
   maxSkewSeconds: number;

@@ -62,6 +62,7 @@ export const S3_ERRORS: Record<ErrorCode, S3ErrorSpec> = {
   ResidencyViolation: { s3Code: 'AccessDenied', status: 403 },
   SlowDown: { s3Code: 'SlowDown', status: 503 },
   InvalidURI: { s3Code: 'InvalidURI', status: 400 },
+  PermanentRedirect: { s3Code: 'PermanentRedirect', status: 301 },
   NoSuchBucketPolicy: { s3Code: 'NoSuchBucketPolicy', status: 404 },
   NoSuchLifecycleConfiguration: { s3Code: 'NoSuchLifecycleConfiguration', status: 404 },
   ServerSideEncryptionConfigurationNotFoundError: { s3Code: 'ServerSideEncryptionConfigurationNotFoundError', status: 404 },

@@ -22,6 +22,10 @@ export type S3Op =
   | ({ name: 'PutBucketCors' } & BucketTarget)
   | ({ name: 'DeleteBucketCors' } & BucketTarget)
   | ({ name: 'GetBucketAcl' } & BucketTarget)
+  /** Sovra-specific: the bucket's residency policy (?residency). */
+  | ({ name: 'GetBucketResidency' } & BucketTarget)
+  | ({ name: 'PutBucketResidency' } & BucketTarget)
+  | ({ name: 'DeleteBucketResidency' } & BucketTarget)
   | ({ name: 'PutBucketAcl' } & BucketTarget)
   | ({ name: 'ListObjects' } & BucketTarget)
   | ({ name: 'ListObjectsV2' } & BucketTarget)
@@ -53,7 +57,7 @@ export type S3OpName = S3Op['name'];
 
 /** Operations that read state only; used for metering classes and read-only checks. */
 export const READ_OPS: ReadonlySet<S3OpName> = new Set<S3OpName>([
-  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl',
+  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketResidency',
   'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'GetBucketUnsetConfig',
   'GetObject', 'HeadObject', 'GetObjectTagging', 'GetObjectAcl', 'ListParts', 'Preflight',
 ]);

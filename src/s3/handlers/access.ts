@@ -4,11 +4,10 @@
  * replaces ownership with policy evaluation.)
  */
 import { fail } from '../../core/errors.js';
-import type { Bucket } from '../../engine/types.js';
 import { requirePrincipal, type S3Context } from '../context.js';
 
-export async function assertSourceReadable(ctx: S3Context, bucket: string): Promise<Bucket> {
-  const b = await ctx.deps.engine.getBucket(bucket);
+/** The source may live in another region: ask the directory, not the local engine. */
+export async function assertSourceReadable(ctx: S3Context, bucket: string): Promise<void> {
+  const b = await ctx.deps.placement.lookupBucket(bucket);
   if (b.owner !== requirePrincipal(ctx).accountId) throw fail('AccessDenied', 'Access Denied', { resource: `/${bucket}` });
-  return b;
 }

@@ -45,19 +45,19 @@ export async function createBucket(ctx: S3Context): Promise<ProtocolResponse> {
     throw fail('NotImplemented', 'Object Lock is not implemented in Sovra yet.');
   }
   const raw = (await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.createBucketConfiguration })).toString('utf8');
-  let region = ctx.deps.region;
+  let region: string | undefined;
   if (raw.trim() !== '') {
     const conf = parseCreateBucketConfiguration(raw);
-    if (conf.locationConstraint !== undefined && conf.locationConstraint !== '') {
-      if (!ctx.deps.regions.includes(conf.locationConstraint)) {
-        throw fail('InvalidLocationConstraint', `The specified location-constraint is not valid. This Sovra endpoint serves: ${ctx.deps.regions.join(', ')}.`, {
-          details: { LocationConstraint: conf.locationConstraint },
-        });
-      }
-      region = conf.locationConstraint;
-    }
+    if (conf.locationConstraint !== undefined && conf.locationConstraint !== '') region = conf.locationConstraint;
   }
-  await ctx.deps.engine.createBucket({ name, owner: requirePrincipal(ctx).accountId, region });
+  // Sovra-specific: a residency policy given at creation (zones, comma-separated).
+  const residency = header(ctx.req.headers, 'x-sovra-residency');
+  await ctx.deps.placement.createBucket({
+    name,
+    owner: requirePrincipal(ctx).accountId,
+    ...(region !== undefined ? { region } : {}),
+    ...(residency !== undefined ? { zones: residency.split(',') } : {}),
+  });
   return emptyResponse(200, { location: `/${name}` });
 }
 

@@ -15,6 +15,7 @@ import {
 import { getObject, headObject } from './object-read.js';
 import { copyObject, deleteObject, deleteObjects, putObject } from './object-write.js';
 import { postObject } from './post-object.js';
+import { deleteBucketResidency, getBucketResidency, putBucketResidency } from './residency.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './tagging.js';
 
 export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
@@ -31,6 +32,9 @@ export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
   GetBucketAcl: getAcl,
   PutBucketAcl: putAcl,
   GetBucketUnsetConfig: getBucketUnsetConfig,
+  GetBucketResidency: getBucketResidency,
+  PutBucketResidency: putBucketResidency,
+  DeleteBucketResidency: deleteBucketResidency,
   ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,
   ListObjectVersions: listObjectVersions,

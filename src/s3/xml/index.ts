@@ -104,3 +104,4 @@ export { parseDelete, type DeleteXml, type ParseDeleteOptions, type XmlDeleteObj
 export { parseTagging, validateTags, type ParseTaggingOptions } from './parse-tagging.js';
 export { parseVersioningConfiguration } from './parse-versioning.js';
 export { parseCorsConfiguration } from './parse-cors.js';
+export { parseResidencyPolicy, renderResidencyPolicy, type ResidencyPolicyXml } from './residency.js';

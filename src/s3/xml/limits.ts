@@ -16,6 +16,7 @@ export const XML_BODY_LIMITS = {
   versioningConfiguration: 64 * KiB,
   /** AWS documents 64 KB as the CORS configuration limit. */
   corsConfiguration: 64 * KiB,
+  residencyPolicy: 16 * KiB,
 } as const;
 
 /** DeleteObjects: more Object elements than this is MalformedXML, as on AWS. */
