@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { createAdminApi } from '../admin/admin-api.js';
 import type { Config } from '../config/index.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/index.js';
 import type { StorageEngine } from '../engine/types.js';
@@ -127,7 +128,18 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       maxSkewSeconds: config.maxSkewSeconds,
       onInternalError: (err, id) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
-    const server: RunningServer = await startHttpServer({ host: config.host, port: config.port, handler: (req) => s3.handle(req) });
+    const admin = createAdminApi({
+      keys,
+      placement: router,
+      operatorAccountId: ROOT_ACCOUNT_ID,
+      maxSkewSeconds: config.maxSkewSeconds,
+      onInternalError: (err, id) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    });
+    const server: RunningServer = await startHttpServer({
+      host: config.host,
+      port: config.port,
+      handler: (req) => (admin.matches(req.rawPath) ? admin.handle(req) : s3.handle(req)),
+    });
     return {
       url: server.url,
       port: server.port,

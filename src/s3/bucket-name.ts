@@ -7,6 +7,8 @@ import { fail } from '../core/errors.js';
 const SHAPE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+/** Path-style requests to /admin/v1/... are the admin API's. */
+const RESERVED_NAMES = new Set(['admin']);
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
 
 /** Why a name is not a valid bucket name, or undefined when it is. */
@@ -18,6 +20,7 @@ export function bucketNameProblem(name: string): string | undefined {
   if (name.includes('..')) return 'Bucket name must not contain two adjacent periods';
   if (name.includes('.-') || name.includes('-.')) return 'Bucket name must not contain a period next to a hyphen';
   if (IPV4.test(name)) return 'Bucket name must not be formatted as an IP address';
+  if (RESERVED_NAMES.has(name)) return 'Bucket name is reserved by Sovra';
   if (RESERVED_PREFIXES.some((p) => name.startsWith(p))) return 'Bucket name uses a reserved prefix';
   if (RESERVED_SUFFIXES.some((s) => name.endsWith(s))) return 'Bucket name uses a reserved suffix';
   return undefined;
