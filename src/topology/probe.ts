@@ -5,8 +5,8 @@
  * connection to receiving the response headers, i.e. one network round trip plus the
  * server's (tiny) handling time. DNS, TCP and TLS handshakes are excluded, so a new
  * connection and a reused one measure the same thing. The first attempt opens the connection
- * (no reuse possible); later attempts reuse it (keep-alive, one socket per endpoint), so the
- * probe costs one handshake per endpoint. The result is the median of the attempts, which
+ * (no reuse possible); later attempts reuse it (keep-alive, one socket per endpoint) when the
+ * server allows it (a response with a length), so the probe usually costs one handshake per endpoint. The result is the median of the attempts, which
  * ignores a single slow outlier. Any HTTP status counts: this measures the path, not access.
  */
 import http from 'node:http';
