@@ -11,6 +11,7 @@ const USAGE = `Usage: sovra <command> [options]
 
 Commands:
   serve        Run the S3-compatible server on the embedded stores (SQLite + local disk)
+  regions      List the regions of the topology and their zones; 'regions nearest' recommends one
   help         Show this help
   version      Print the version
 
@@ -43,6 +44,9 @@ async function main(argv: string[]): Promise<void> {
       await serve(loadConfig(rest, process.env));
       return;
     }
+    case 'regions':
+      process.exitCode = await (await import('./regions.js')).runRegionsCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+      return;
     default:
       process.stderr.write(`sovra: unknown command "${command}"\n\n${USAGE}\n`);
       process.exitCode = 2;
