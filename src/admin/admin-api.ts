@@ -9,6 +9,7 @@ import type { Placement } from '../placement/regional-storage.js';
 import { authenticate } from '../s3/auth/index.js';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
 import type { KeyStore, Principal } from '../tenancy/index.js';
+import { parseLocation, parseRttList, recommendRegions } from '../topology/index.js';
 import type { Region } from '../topology/types.js';
 import { jsonError, jsonResponse, readJsonBody, zonesField } from './json.js';
 import { openApiDocument } from './openapi.js';
@@ -68,6 +69,21 @@ export function createAdminApi(deps: AdminDeps) {
     {
       method: 'GET', pattern: /^regions$/,
       run: async () => jsonResponse(200, { defaultRegion: placement.topology.defaultRegion, regions: placement.topology.regions.map(regionJson) }),
+    },
+    {
+      method: 'GET', pattern: /^regions\/nearest$/,
+      run: async (c) => {
+        const q = c.query;
+        const given = ['from', 'location', 'rtt'].filter((k) => q.has(k));
+        if (given.length !== 1) throw fail('InvalidArgument', 'Give exactly one of from=<region>, location=<lat,lon> or rtt=<region=ms,...>.');
+        const from = q.has('from') ? { region: q.get('from') ?? '' } : q.has('location') ? { location: parseLocation(q.get('location') ?? '') } : { rttMs: parseRttList(q.get('rtt') ?? '') };
+        const zones = q.get('zones');
+        const ranked = recommendRegions(placement.topology, { from, ...(zones ? { zones: zones.split(',') } : {}) });
+        return jsonResponse(200, {
+          recommended: ranked[0]?.region.id ?? null,
+          candidates: ranked.map((r) => ({ region: r.region.id, rttMs: r.rttMs ?? null, basis: r.basis })),
+        });
+      },
     },
     {
       method: 'GET', pattern: /^buckets\/([^/]+)\/residency$/,

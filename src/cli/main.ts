@@ -53,7 +53,12 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** Errors that explain a mistake in flags, files or data: their message is the whole story. */
+function isUserError(err: unknown): err is Error {
+  return isAppError(err) || (err instanceof Error && (err.name === 'TopologyError' || err.name === 'PlacementCheckError'));
+}
+
 main(process.argv.slice(2)).catch((err) => {
-  process.stderr.write(`sovra: ${isAppError(err) ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(isAppError(err) ? 2 : 1);
+  process.stderr.write(`sovra: ${isUserError(err) ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(isUserError(err) ? 2 : 1);
 });

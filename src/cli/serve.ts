@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ensureRootCredentials } from '../app/root-credentials.js';
+import { resolveTopology } from '../app/topology-source.js';
 import type { Config } from '../config/index.js';
 
 function banner(config: Readonly<Config>, url: string, workers: number): void {
@@ -109,6 +110,8 @@ async function runPrimary(config: Readonly<Config>, workers: number): Promise<vo
 }
 
 export async function serve(config: Readonly<Config>): Promise<void> {
+  // Fail before forking on a bad topology or flags that do not fit it.
+  if (cluster.isPrimary) resolveTopology(config);
   const workers = config.workers > 0 ? config.workers : Math.max(1, availableParallelism());
   if (workers === 1) return runSingle(config);
   if (cluster.isPrimary) return runPrimary(config, workers);

@@ -3,10 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { allowedRegions } from '../residency/policy.js';
 import { DEMO_SOURCE, demoTopology } from './demo.js';
-import { loadTopologyFile, yamlSupport } from './parse.js';
+import { loadTopologyFile } from './parse.js';
 import type { Topology } from './types.js';
 
-const NO_YAML = yamlSupport() === null ? "the 'yaml' package is not installed: run npm install to test the example files" : false;
 const example = (name: string): string => fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url));
 
 /** Everything but the source, with maps as sorted entries, for comparing topologies. */
@@ -54,12 +53,12 @@ describe('demo topology', () => {
     }
   });
 
-  it('is the same as examples/topology-demo.yaml', { skip: NO_YAML }, () => {
+  it('is the same as examples/topology-demo.yaml', () => {
     const file = loadTopologyFile(example('topology-demo.yaml'));
     assert.deepEqual(comparable(file), comparable(demoTopology()));
   });
 
-  it('is the same regions as examples/topology-regions.yaml, which adds endpoints on 127.0.0.1:9001-9005 and a control plane', { skip: NO_YAML }, () => {
+  it('is the same regions as examples/topology-regions.yaml, which adds endpoints on 127.0.0.1:9001-9005 and a control plane', () => {
     const t = loadTopologyFile(example('topology-regions.yaml'));
     assert.deepEqual(t.controlPlane, { endpoint: 'http://127.0.0.1:9100' });
     assert.deepEqual(t.regions.map((r) => r.endpoint), [9001, 9002, 9003, 9004, 9005].map((p) => `http://127.0.0.1:${p}`));
@@ -67,7 +66,7 @@ describe('demo topology', () => {
     assert.deepEqual(comparable(withoutEndpoints), comparable(demoTopology()));
   });
 
-  it('documents a valid topology in examples/topology.yaml', { skip: NO_YAML }, () => {
+  it('documents a valid topology in examples/topology.yaml', () => {
     const t = loadTopologyFile(example('topology.yaml'));
     assert.deepEqual(t.regions.map((r) => r.id), ['eu-fra', 'eu-lon']);
     assert.equal(t.latencyMs.get('eu-lon')?.get('eu-fra'), 15);

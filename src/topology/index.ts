@@ -5,7 +5,7 @@
 export type { Region, Topology } from './types.js';
 export { TopologyError } from './error.js';
 export { validateTopology } from './validate.js';
-export { parseTopology, loadTopologyFile, yamlSupport, type TopologyFormat } from './parse.js';
+export { parseTopology, loadTopologyFile, type TopologyFormat } from './parse.js';
 export { demoTopology, DEMO_SOURCE } from './demo.js';
 export {
   recommendRegions,

@@ -3,36 +3,16 @@
  * everything about what a valid topology is lives in validate.ts.
  *
  * YAML comes from the `yaml` package (eemeli/yaml, YAML 1.2: `NO` stays the string Norway
- * code, not `false`). It is loaded on first use, so JSON topologies and the built-in demo
- * work without it and a missing package is a clear error rather than a startup crash.
+ * code, not `false`).
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { extname } from 'node:path';
+import { parse as parseYamlText } from 'yaml';
 import { TopologyError } from './error.js';
 import type { Topology } from './types.js';
 import { validateTopology } from './validate.js';
 
 export type TopologyFormat = 'json' | 'yaml';
-
-interface YamlModule {
-  parse(text: string, options?: Record<string, unknown>): unknown;
-}
-
-let yamlModule: YamlModule | null | undefined;
-
-/** The `yaml` package, or null when it is not installed. */
-export function yamlSupport(): YamlModule | null {
-  if (yamlModule === undefined) {
-    try {
-      yamlModule = createRequire(import.meta.url)('yaml') as YamlModule;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
-      yamlModule = null;
-    }
-  }
-  return yamlModule;
-}
 
 function formatOfPath(path: string): TopologyFormat | undefined {
   const ext = extname(path).toLowerCase();
@@ -61,15 +41,9 @@ function parseJson(text: string, source: string): unknown {
 }
 
 function parseYaml(text: string, source: string): unknown {
-  const yaml = yamlSupport();
-  if (yaml === null) {
-    throw new TopologyError(source, [
-      `${source}: reading YAML topologies needs the 'yaml' package, which is not installed (run npm install in the Sovra directory), or give the topology as JSON`,
-    ]);
-  }
   try {
     // uniqueKeys: a key given twice is an error, not a silent override.
-    return yaml.parse(text, { uniqueKeys: true, logLevel: 'error', prettyErrors: true, maxAliasCount: 100 });
+    return parseYamlText(text, { uniqueKeys: true, logLevel: 'error', prettyErrors: true, maxAliasCount: 100 });
   } catch (e) {
     const first = ((e as Error).message ?? String(e)).split('\n')[0];
     throw new TopologyError(source, [`${source}: invalid YAML: ${first}`]);

@@ -17,9 +17,11 @@ describe('admin API: regions and residency', () => {
     await s.stop();
   });
 
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, target: string, body?: unknown) => {
+    const [path, qs] = target.split('?');
+    const query = Object.fromEntries(new URLSearchParams(qs ?? ''));
     const r = await signedRequest(s.url, {
-      method, path: `/admin/v1/${path}`,
+      method, path: `/admin/v1/${path}`, query,
       ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
     });
     return { status: r.status, json: JSON.parse(r.text) as Record<string, any> };
@@ -31,6 +33,22 @@ describe('admin API: regions and residency', () => {
     assert.equal(r.json['defaultRegion'], 'eu-fra');
     const ids = (r.json['regions'] as { id: string; zones: string[] }[]).map((x) => `${x.id}:${x.zones.join('+')}`);
     assert.deepEqual(ids, ['eu-fra:DE+EU+EEA', 'eu-lon:GB', 'eu-par:FR+EU+EEA', 'ap-bom:IN', 'cn-hgh:CN']);
+  });
+
+  it('recommends the nearest region a policy allows', async () => {
+    const fromLondon = await call('GET', 'regions/nearest?zones=EU&from=eu-lon');
+    assert.equal(fromLondon.status, 200);
+    assert.ok(['eu-fra', 'eu-par'].includes(fromLondon.json['recommended']));
+    assert.deepEqual((fromLondon.json['candidates'] as { region: string }[]).map((c) => c.region).sort(), ['eu-fra', 'eu-par']);
+    const measured = await call('GET', 'regions/nearest?zones=EU&rtt=eu-fra%3D30%2Ceu-par%3D8');
+    assert.equal(measured.json['recommended'], 'eu-par');
+    assert.equal(measured.json['candidates'][0].basis, 'measured');
+    const mumbai = await call('GET', 'regions/nearest?location=19.07%2C72.88');
+    assert.equal(mumbai.json['recommended'], 'ap-bom');
+    const none = await call('GET', 'regions/nearest?zones=EU&location=19.07%2C72.88&from=eu-lon');
+    assert.equal(none.status, 400);
+    const badZone = await call('GET', 'regions/nearest?zones=ATLANTIS&from=eu-lon');
+    assert.equal(badZone.json['error'].code, 'InvalidArgument');
   });
 
   it('publishes its OpenAPI document without authentication, and nothing else', async () => {
