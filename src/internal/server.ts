@@ -65,10 +65,9 @@ export interface InternalApi {
   handle(req: ProtocolRequest): Promise<ProtocolResponse>;
 }
 
-/** The authenticated call: who calls and the route's decoded path segments and query. */
+/** The authenticated call: the route's decoded path segments and query. */
 interface Call {
   req: ProtocolRequest;
-  caller: string;
   auth: Authenticated;
   segments: string[];
   query: Map<string, string>;
@@ -80,22 +79,23 @@ function jsonResponse(status: number, value: unknown): ProtocolResponse {
 
 const NO_CONTENT: () => ProtocolResponse = () => ({ status: 204, headers: {} });
 
-function notServed(what: string): AppError {
-  return fail('Unavailable', what);
+/** Errors that mean "not served here": answered 404 whatever their code's S3 status. */
+const routeMisses = new WeakSet<AppError>();
+
+function routeMiss(message: string): AppError {
+  const e = fail('Unavailable', message);
+  routeMisses.add(e);
+  return e;
 }
 
 export function errorToResponse(err: unknown, requestId: string, onInternal?: (e: unknown, id: string) => void): ProtocolResponse {
   const app: AppError = isAppError(err) ? err : fail('Internal', 'We encountered an internal error. Please try again.');
   if (!isAppError(err) || err.code === 'Internal') onInternal?.(err, requestId);
   const wire = toWireError(app);
-  const status = (app as AppError & { routeMiss?: boolean }).routeMiss === true ? 404 : statusOf(app.code);
+  const status = routeMisses.has(app) ? 404 : statusOf(app.code);
   // 304 cannot carry a body: the error then travels in a header.
   if (status === 304) return { status, headers: { [ERROR_HEADER]: encodeHeaderJson(wire) } };
   return jsonResponse(status, wire);
-}
-
-function routeMiss(message: string): AppError {
-  return Object.assign(notServed(message), { routeMiss: true });
 }
 
 /** Reads a small body whole and checks it against the signed hash. */
@@ -148,7 +148,7 @@ export function createInternalApi(deps: InternalApiDeps): InternalApi {
   const now = deps.now ?? (() => new Date());
   const maxSkewSeconds = deps.maxSkewSeconds ?? DEFAULT_INTERNAL_MAX_SKEW_SECONDS;
 
-  async function authenticateNode(req: ProtocolRequest): Promise<{ caller: string; auth: Authenticated }> {
+  async function authenticateNode(req: ProtocolRequest): Promise<Authenticated> {
     const auth = await authenticate(
       { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headersDistinct },
       { lookup, now: now(), maxSkewSeconds, service: INTERNAL_SERVICE },
@@ -162,7 +162,7 @@ export function createInternalApi(deps: InternalApiDeps): InternalApi {
     if (auth.payload.kind !== 'signed' && auth.payload.kind !== 'unsigned') {
       throw fail('AccessDenied', 'The internal API does not accept aws-chunked payloads.');
     }
-    return { caller, auth };
+    return auth;
   }
 
   function directory(): BucketDirectory {
@@ -248,7 +248,7 @@ export function createInternalApi(deps: InternalApiDeps): InternalApi {
   }
 
   async function run(req: ProtocolRequest): Promise<ProtocolResponse> {
-    const { caller, auth } = await authenticateNode(req);
+    const auth = await authenticateNode(req);
     const segments = req.rawPath
       .slice(INTERNAL_PREFIX.length)
       .split('/')
@@ -260,7 +260,7 @@ export function createInternalApi(deps: InternalApiDeps): InternalApi {
         }
       });
     const query = new Map(parseQuery(req.rawQuery).map((p) => [p.name, p.value] as const));
-    const call: Call = { req, caller, auth, segments, query };
+    const call: Call = { req, auth, segments, query };
     const [area, ...rest] = segments;
     if (area === 'directory') return directoryRoute(call, rest);
     if (area === 'regions') return regionRoute(call, rest);
