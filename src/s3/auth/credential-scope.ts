@@ -11,11 +11,12 @@ export interface CredentialScope {
   /** yyyymmdd */
   date: string;
   region: string;
+  service: string;
   /** `yyyymmdd/region/s3/aws4_request` */
   scope: string;
 }
 
-export function parseCredential(value: string, error: (message: string) => AppError): CredentialScope {
+export function parseCredential(value: string, error: (message: string) => AppError, expectedService = SERVICE): CredentialScope {
   const parts = value.split('/');
   if (parts.length !== 5 || parts.some((p) => p === '')) {
     throw error(`the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);
@@ -24,9 +25,9 @@ export function parseCredential(value: string, error: (message: string) => AppEr
   if (!/^\d{8}$/.test(date)) {
     throw error(`incorrect date format "${date}". This date in the credential must be in the format "yyyyMMdd".`);
   }
-  if (service !== SERVICE) throw error(`incorrect service "${service}". This endpoint belongs to "${SERVICE}".`);
+  if (service !== expectedService) throw error(`incorrect service "${service}". This endpoint belongs to "${expectedService}".`);
   if (terminator !== TERMINATOR) {
     throw error(`incorrect terminal "${terminator}". This endpoint uses "${TERMINATOR}".`);
   }
-  return { accessKeyId, date, region, scope: `${date}/${region}/${service}/${terminator}` };
+  return { accessKeyId, date, region, service, scope: `${date}/${region}/${service}/${terminator}` };
 }

@@ -88,7 +88,7 @@ export async function authenticateHeader(
   keys: SigningKeyCache,
 ): Promise<Authenticated> {
   const fields = parseAuthorizationHeader(authorization);
-  const credential = parseCredential(fields.credential, (m) => headerMalformed(MALFORMED + m));
+  const credential = parseCredential(fields.credential, (m) => headerMalformed(MALFORMED + m), opts.service);
   const signedHeaders = parseSignedHeaders(fields.signedHeaders);
   if (signedHeaders === undefined) {
     throw headerMalformed(`${MALFORMED}the SignedHeaders component "${fields.signedHeaders}" is malformed.`);

@@ -79,6 +79,7 @@ export async function authenticatePresigned(
 
   const credential = parseCredential(credentialValue, (m) =>
     queryParametersError(`Error parsing the X-Amz-Credential parameter; ${m}`),
+    opts.service,
   );
   const time = parseAmzDate(amzDate);
   if (time === undefined) {

@@ -39,15 +39,15 @@ export class SigningKeyCache {
 
   constructor(private readonly capacity = 256) {}
 
-  get(secret: string, date: string, region: string): Buffer {
-    const id = `${date}\n${region}\n${secret}`;
+  get(secret: string, date: string, region: string, service = SERVICE): Buffer {
+    const id = `${date}\n${region}\n${service}\n${secret}`;
     const hit = this.entries.get(id);
     if (hit !== undefined) {
       this.entries.delete(id);
       this.entries.set(id, hit);
       return hit;
     }
-    const key = deriveSigningKey(secret, date, region);
+    const key = deriveSigningKey(secret, date, region, service);
     this.entries.set(id, key);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next();

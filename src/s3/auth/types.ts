@@ -71,4 +71,6 @@ export interface AuthenticateOptions {
   now?: Date;
   /** Allowed clock difference for header auth (and "not yet valid" presigned URLs). Default 900. */
   maxSkewSeconds?: number;
+  /** The SigV4 service name credentials must be scoped to. Default 's3'; node-to-node calls use their own. */
+  service?: string;
 }

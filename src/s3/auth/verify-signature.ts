@@ -24,7 +24,7 @@ export async function verifySignature(
   const { credential } = check;
   const found = await lookup(credential.accessKeyId);
   if (found === undefined) throw invalidAccessKeyId(credential.accessKeyId);
-  const signingKey = keys.get(found.secretAccessKey, credential.date, credential.region);
+  const signingKey = keys.get(found.secretAccessKey, credential.date, credential.region, credential.service);
   const stringToSign = buildStringToSign(check.amzDate, credential.scope, check.canonicalRequest);
   const expected = hmacHex(signingKey, stringToSign);
   if (!signaturesEqual(expected, check.providedSignature)) {

@@ -1,0 +1,17 @@
+/**
+ * client — code that talks to Sovra (or any S3 endpoint) over HTTP: the SigV4 signer.
+ * Allowed imports: node: built-ins only.
+ */
+export {
+  canonicalQueryString,
+  EMPTY_SHA256,
+  sha256Hex,
+  SigV4Signer,
+  UNSIGNED_PAYLOAD,
+  uriEncode,
+  type QueryValues,
+  type SignedRequest,
+  type SignRequestInput,
+  type SigV4Credentials,
+  type SigV4SignerOptions,
+} from './sigv4-signer.js';
