@@ -5,6 +5,7 @@
  * implementations over real embedded StorageEngines that apply the real residency rules,
  * so real bytes flow and real refusals travel.
  */
+import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -38,46 +39,6 @@ export const TEST_TOPOLOGY: Topology = {
   source: 'internal API tests',
 };
 
-export class MemoryBucketDirectory implements BucketDirectory {
-  private readonly buckets = new Map<string, BucketEntry>();
-  private readonly accounts = new Map<string, readonly string[]>();
-
-  async reserve(entry: BucketEntry): Promise<void> {
-    const have = this.buckets.get(entry.name);
-    if (have !== undefined) {
-      if (have.owner === entry.owner) throw fail('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { resource: `/${entry.name}`, details: { BucketName: entry.name } });
-      throw fail('BucketAlreadyExists', 'The requested bucket name is not available.', { resource: `/${entry.name}`, details: { BucketName: entry.name } });
-    }
-    this.buckets.set(entry.name, structuredClone(entry));
-  }
-  async lookup(name: string): Promise<BucketEntry | undefined> {
-    const e = this.buckets.get(name);
-    return e === undefined ? undefined : structuredClone(e);
-  }
-  async release(name: string, regionId: string): Promise<void> {
-    if (this.buckets.get(name)?.region === regionId) this.buckets.delete(name);
-  }
-  async list(owner?: string): Promise<BucketEntry[]> {
-    return [...this.buckets.values()]
-      .filter((e) => owner === undefined || e.owner === owner)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((e) => structuredClone(e));
-  }
-  async setResidency(name: string, residency: ResidencyPolicy): Promise<void> {
-    const e = this.buckets.get(name);
-    if (e === undefined) throw fail('NoSuchBucket', 'The specified bucket does not exist', { resource: `/${name}`, details: { BucketName: name } });
-    e.residency = { zones: [...residency.zones], explicit: residency.explicit };
-  }
-  async getAccountResidency(accountId: string): Promise<readonly string[] | undefined> {
-    const z = this.accounts.get(accountId);
-    return z === undefined ? undefined : [...z];
-  }
-  async setAccountResidency(accountId: string, zones: readonly string[] | undefined): Promise<void> {
-    if (zones === undefined) this.accounts.delete(accountId);
-    else this.accounts.set(accountId, [...zones]);
-  }
-  async close(): Promise<void> {}
-}
 
 /** A region's data in a real engine; residency checked with the real rules against the directory. */
 export class EngineRegion implements RegionAccess {
@@ -138,7 +99,7 @@ const OWNER = 'acct-1';
 
 let fra: Harness;
 let par: Harness;
-let directory: MemoryBucketDirectory;
+let directory: SqliteBucketDirectory;
 let localFra: EngineRegion;
 let server: RunningServer;
 let endpoint: string;
@@ -228,7 +189,7 @@ function host(): string {
 before(async () => {
   fra = await openHarness();
   par = await openHarness();
-  directory = new MemoryBucketDirectory();
+  directory = new SqliteBucketDirectory(':memory:');
   localFra = new EngineRegion('eu-fra', fra.engine, directory);
   const api = createInternalApi({
     clusterSecret: SECRET,

@@ -16,8 +16,9 @@ export function noSuchBucket(name: string): Error {
   return fail('NoSuchBucket', 'The specified bucket does not exist', { resource: `/${name}`, details: { BucketName: name } });
 }
 
+/** The directory entry as it is now (never cached): residency checks depend on it. */
 export async function mustLookup(directory: BucketDirectory, name: string): Promise<BucketEntry> {
-  const e = await directory.lookup(name);
+  const e = await directory.lookupFresh(name);
   if (!e) throw noSuchBucket(name);
   return e;
 }

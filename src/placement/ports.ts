@@ -24,7 +24,10 @@ export interface BucketEntry {
 export interface BucketDirectory {
   /** Claims a globally unique name. BucketAlreadyOwnedByYou / BucketAlreadyExists when taken. */
   reserve(entry: BucketEntry): Promise<void>;
+  /** May be served from a short-lived cache: good for routing. */
   lookup(name: string): Promise<BucketEntry | undefined>;
+  /** Never from a cache: residency decisions use this. */
+  lookupFresh(name: string): Promise<BucketEntry | undefined>;
   /** Frees a name, only if it is still registered to `region` (no effect otherwise). */
   release(name: string, region: string): Promise<void>;
   /** All buckets, or those of one owner, sorted by name. */

@@ -32,7 +32,7 @@ import {
   type ResidencyPolicy,
 } from '../residency/policy.js';
 import type { Region, Topology } from '../topology/types.js';
-import { mustLookup, residencyOf } from './local-region.js';
+import { mustLookup, noSuchBucket, residencyOf } from './local-region.js';
 import type { BucketDirectory, BucketEntry, RegionAccess } from './ports.js';
 
 export interface RegionalStorageOptions {
@@ -125,7 +125,8 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
   async function entryFor(name: string): Promise<BucketEntry> {
     const hit = routes.get(name);
     if (hit && Date.now() - hit.at < cacheMs) return hit.entry;
-    const entry = await mustLookup(directory, name);
+    const entry = await directory.lookup(name);
+    if (!entry) throw noSuchBucket(name);
     if (routes.size > 10_000) routes.clear();
     routes.set(name, { entry, at: Date.now() });
     return entry;

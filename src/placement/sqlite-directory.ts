@@ -88,6 +88,10 @@ export class SqliteBucketDirectory implements BucketDirectory {
     return r ? toEntry(r) : undefined;
   }
 
+  lookupFresh(name: string): Promise<BucketEntry | undefined> {
+    return this.lookup(name);
+  }
+
   async release(name: string, region: string): Promise<void> {
     this.s.remove.run(name, region);
   }
