@@ -14,7 +14,9 @@
  *   a destination bucket being created, or a directory entry or policy change still
  *   propagating, deserves a short second chance, but not hours of retries.
  * - Everything else (network, Unavailable, a corrupted transfer refused as BadDigest...) is
- *   retried until `maxAttempts` (default 10), then FAILED.
+ *   retried until `maxAttempts` (default 100: with the 5-minute backoff cap, hours), then
+ *   FAILED. S3 keeps such versions PENDING while a destination is unavailable and FAILs only on
+ *   permission-like errors; the long default approximates that while still ending.
  * A version whose task ended FAILED stays FAILED; there is no re-drive yet.
  */
 import { isAppError, type ErrorCode } from '../core/errors.js';
@@ -31,7 +33,7 @@ export interface ReplicatorDeps {
   pollMs?: number;
   /** Tasks claimed (and sent concurrently) per round. Default 16. */
   batch?: number;
-  /** Attempts before a task is FAILED. Default 10. */
+  /** Attempts before a task failing with a transient error is FAILED. Default 100 (hours at the backoff cap). */
   maxAttempts?: number;
   /** Attempts before a task failing with a permanent error is FAILED. Default 3. */
   permanentAttempts?: number;
@@ -84,7 +86,7 @@ export function startReplicator(deps: ReplicatorDeps): Replicator {
   const clock = deps.clock ?? (() => new Date());
   const pollMs = deps.pollMs ?? 1000;
   const batch = deps.batch ?? 16;
-  const maxAttempts = deps.maxAttempts ?? 10;
+  const maxAttempts = deps.maxAttempts ?? 100;
   const permanentAttempts = Math.min(deps.permanentAttempts ?? 3, maxAttempts);
   const backoff = deps.backoff ?? defaultBackoff;
   const leaseMs = deps.leaseMs ?? 60_000;
