@@ -21,6 +21,9 @@ export type S3Op =
   | ({ name: 'GetBucketCors' } & BucketTarget)
   | ({ name: 'PutBucketCors' } & BucketTarget)
   | ({ name: 'DeleteBucketCors' } & BucketTarget)
+  | ({ name: 'GetBucketReplication' } & BucketTarget)
+  | ({ name: 'PutBucketReplication' } & BucketTarget)
+  | ({ name: 'DeleteBucketReplication' } & BucketTarget)
   | ({ name: 'GetBucketAcl' } & BucketTarget)
   | ({ name: 'PutBucketAcl' } & BucketTarget)
   | ({ name: 'ListObjects' } & BucketTarget)
@@ -53,7 +56,7 @@ export type S3OpName = S3Op['name'];
 
 /** Operations that read state only; used for metering classes and read-only checks. */
 export const READ_OPS: ReadonlySet<S3OpName> = new Set<S3OpName>([
-  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl',
+  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketReplication',
   'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'GetBucketUnsetConfig',
   'GetObject', 'HeadObject', 'GetObjectTagging', 'GetObjectAcl', 'ListParts', 'Preflight',
 ]);
