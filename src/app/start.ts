@@ -9,7 +9,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { createAdminApi } from '../admin/admin-api.js';
 import type { Config } from '../config/index.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/index.js';
-import type { StorageEngine } from '../engine/types.js';
+import type { RegionEngine } from '../engine/types.js';
+import { fail } from '../core/errors.js';
 import { startHttpServer, type RunningServer } from '../http/index.js';
 import { LocalRegion } from '../placement/local-region.js';
 import type { BucketDirectory, RegionAccess } from '../placement/ports.js';
@@ -17,6 +18,8 @@ import { createRegionalStorage } from '../placement/regional-storage.js';
 import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import { checkDirectoryFitsTopology, reconcileRegion } from '../placement/startup-checks.js';
 import { parseZones } from '../residency/policy.js';
+import { checkClusterSecret, CONTROL_PLANE_NODE_ID, createInternalApi, HttpBucketDirectory, RemoteRegion } from '../internal/index.js';
+import { startReplicator, type ReplicationStats } from '../replication/replicator.js';
 import { createS3Service } from '../s3/index.js';
 import { StaticKeyStore } from '../tenancy/index.js';
 import type { Region, Topology } from '../topology/types.js';
@@ -39,6 +42,8 @@ export interface RunningApp {
   port: number;
   root: RootCredentials;
   topology: Topology;
+  /** Replication statistics of each served region. */
+  replication(): ReplicationStats[];
   close(): Promise<void>;
 }
 
@@ -58,33 +63,49 @@ function assertNotLegacyLayout(dataDir: string): void {
 export async function startApp(config: Readonly<Config>, opts: StartOptions = {}): Promise<RunningApp> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const topology = opts.topology ?? resolveTopology(config);
-  if (config.region !== undefined) throw new Error('per-region mode arrives with node-to-node links');
+  // Embedded: this process is every region and the control plane. Per region: it is one
+  // region (--region) and/or the control plane (--control-plane), the rest over HTTP.
+  const embedded = config.region === undefined && !config.controlPlane;
+  const hostsDirectory = embedded || config.controlPlane;
+  const nodeId = config.region ?? CONTROL_PLANE_NODE_ID;
   assertNotLegacyLayout(config.dataDir);
   const mandatory = config.mandatoryResidency.length > 0 ? parseZones(topology, config.mandatoryResidency) : undefined;
   const root = ensureRootCredentials(config.dataDir, {
     ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
     ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
   });
+  const clusterSecret = config.clusterSecret;
+  if (!embedded) {
+    if (clusterSecret === undefined) throw new Error('a per-region deployment needs --cluster-secret');
+    checkClusterSecret(clusterSecret);
+  }
 
-  const closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async () => {
     for (const c of closers.reverse()) await c();
   };
   try {
-    const directory: BucketDirectory = new SqliteBucketDirectory(join(config.dataDir, 'control', 'directory.db'));
-    closers.push(() => directory.close());
-    await checkDirectoryFitsTopology(directory, topology);
+    let directory: BucketDirectory;
+    if (hostsDirectory) {
+      directory = new SqliteBucketDirectory(join(config.dataDir, 'control', 'directory.db'));
+      await checkDirectoryFitsTopology(directory, topology);
+    } else {
+      directory = new HttpBucketDirectory({ endpoint: topology.controlPlane?.endpoint ?? '', nodeId, clusterSecret: clusterSecret ?? '' });
+    }
+    const dir = directory;
+    closers.push(() => dir.close());
 
-    const served = topology.regions;
-    const engines = new Map<string, StorageEngine>();
+    const served = embedded ? topology.regions : topology.regions.filter((r) => r.id === config.region);
+    const engines = new Map<string, RegionEngine>();
     const storages: EmbeddedStorage[] = [];
     const regions = new Map<string, RegionAccess>();
+    const local = new Map<string, RegionAccess>();
     for (const region of served) {
-      const dir = regionDataDir(config.dataDir, region);
-      const storageIsNew = !existsSync(join(dir, 'meta.db'));
+      const regionDir = regionDataDir(config.dataDir, region);
+      const storageIsNew = !existsSync(join(regionDir, 'meta.db'));
       // Several processes may open one data dir: recovery only collects what no live instance can still be writing.
       const storage = await openEmbeddedStorage({
-        dataDir: dir,
+        dataDir: regionDir,
         fsync: config.fsync,
         onBackgroundError: (e) => log(`background storage error (${region.id}): ${e instanceof Error ? e.message : String(e)}`),
         ...(opts.minPartSize !== undefined ? { limits: { minPartSize: opts.minPartSize } } : {}),
@@ -92,16 +113,45 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       closers.push(() => storage.engine.close());
       storages.push(storage);
       engines.set(region.id, storage.engine);
-      regions.set(region.id, new LocalRegion({ regionId: region.id, engine: storage.engine, topology, directory }));
+      const access = new LocalRegion({ regionId: region.id, engine: storage.engine, topology, directory });
+      regions.set(region.id, access);
+      local.set(region.id, access);
       await reconcileRegion({ regionId: region.id, engine: storage.engine, directory, topology, storageIsNew, now: new Date(), log });
     }
+    for (const region of topology.regions) {
+      if (regions.has(region.id) || region.endpoint === undefined || clusterSecret === undefined) continue;
+      const remote = new RemoteRegion({ regionId: region.id, endpoint: region.endpoint, nodeId, clusterSecret });
+      closers.push(() => remote.close());
+      regions.set(region.id, remote);
+    }
+
+    // One replicator per served region engine: each drains its own region's outbox.
+    const replicators = [...engines.values()].map((engine) =>
+      startReplicator({
+        engine,
+        log,
+        resolveDestination: async (bucket) => {
+          const entry = await directory.lookupFresh(bucket);
+          if (!entry) throw fail('NoSuchBucket', `The replication destination bucket ${bucket} does not exist`, { resource: `/${bucket}` });
+          const access = regions.get(entry.region);
+          if (!access) throw fail('Unavailable', `region ${entry.region} is not reachable from this node`);
+          return access;
+        },
+      }),
+    );
+    closers.push(async () => {
+      await Promise.all(replicators.map((r) => r.stop()));
+    });
 
     const router = createRegionalStorage({
       topology,
       directory,
       engines,
       regions,
-      defaultRegion: topology.defaultRegion,
+      defaultRegion: config.region ?? topology.defaultRegion,
+      onWrite: () => {
+        for (const r of replicators) r.kick();
+      },
       ...(mandatory ? { mandatoryResidency: mandatory } : {}),
     });
 
@@ -113,8 +163,9 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       }
     }, GC_INTERVAL_MS);
     gc.unref();
-    closers.push(async () => clearInterval(gc));
+    closers.push(() => clearInterval(gc));
 
+    const onInternalError = (err: unknown, id: string) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const keys = new StaticKeyStore([
       { principal: { accountId: ROOT_ACCOUNT_ID, displayName: 'root', accessKeyId: root.accessKeyId }, secretAccessKey: root.secretAccessKey },
     ]);
@@ -122,29 +173,34 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       engine: router,
       placement: router,
       keys,
-      region: topology.defaultRegion,
+      region: config.region ?? topology.defaultRegion,
       regions: topology.regions.map((r) => r.id),
       domains: config.domains,
       maxSkewSeconds: config.maxSkewSeconds,
-      onInternalError: (err, id) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      onInternalError,
     });
-    const admin = createAdminApi({
-      keys,
-      placement: router,
-      operatorAccountId: ROOT_ACCOUNT_ID,
-      maxSkewSeconds: config.maxSkewSeconds,
-      onInternalError: (err, id) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
-    });
+    const admin = createAdminApi({ keys, placement: router, operatorAccountId: ROOT_ACCOUNT_ID, maxSkewSeconds: config.maxSkewSeconds, onInternalError });
+    // Only nodes of a per-region deployment answer internal requests, and only signed ones.
+    const internal = clusterSecret !== undefined && !embedded
+      ? createInternalApi({
+        clusterSecret,
+        knownNodes: [...topology.regions.map((r) => r.id), CONTROL_PLANE_NODE_ID],
+        ...(hostsDirectory ? { directory } : {}),
+        regions: local,
+        onInternalError,
+      })
+      : undefined;
     const server: RunningServer = await startHttpServer({
       host: config.host,
       port: config.port,
-      handler: (req) => (admin.matches(req.rawPath) ? admin.handle(req) : s3.handle(req)),
+      handler: (req) => (internal?.matches(req.rawPath) ? internal.handle(req) : admin.matches(req.rawPath) ? admin.handle(req) : s3.handle(req)),
     });
     return {
       url: server.url,
       port: server.port,
       root,
       topology,
+      replication: () => replicators.map((r) => r.stats()),
       async close() {
         await server.close(config.shutdownTimeoutMs);
         await closeAll();

@@ -53,6 +53,10 @@ export async function listBuckets(ctx: EngineContext, owner?: string): Promise<B
 export async function putBucketVersioning(ctx: EngineContext, name: string, status: 'Enabled' | 'Suspended'): Promise<void> {
   await ctx.meta.write(async (tx) => {
     if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    // Replication relies on version ids; S3 likewise refuses to suspend versioning under it.
+    if (status === 'Suspended' && (await tx.buckets.getReplication(name)) !== undefined) {
+      throw fail('InvalidRequest', 'Versioning cannot be suspended on a bucket that has a replication configuration.', { details: { BucketName: name } });
+    }
     await tx.buckets.setVersioning(name, status);
   });
 }

@@ -3,11 +3,13 @@
  * CompleteMultipartUpload), run inside one write transaction after the bytes are durable:
  * conditional-write checks against the key's latest version, then S3 versioning semantics.
  * Enabled: a new version with a fresh id. Suspended or never enabled: the 'null' version is
- * replaced, wherever it sits in the history, and the new one becomes latest.
+ * replaced, wherever it sits in the history, and the new one becomes latest. Replication
+ * tasks for the new version are queued in the same transaction (replication.ts).
  */
 import type { MetaTx, Segment, StoredChecksum, StoredHeaders } from '../meta/index.js';
 import { noSuchBucket, type EngineContext } from './context.js';
 import { checkWriteConditions } from './preconditions.js';
+import { enqueueReplication } from './replication.js';
 
 export interface VersionDraft {
   bucket: string;
@@ -47,7 +49,8 @@ export async function commitVersion(
     const replaced = await tx.objects.remove(draft.bucket, draft.key, 'null');
     if (replaced?.segments !== undefined) garbage.push(...replaced.segments.map((s) => s.blobId));
   }
-  await tx.objects.insertLatest({ ...draft, versionId, deleteMarker: false, lastModified });
+  const replicationStatus = await enqueueReplication(tx, { bucket: draft.bucket, key: draft.key, versionId, deleteMarker: false, lastModified });
+  await tx.objects.insertLatest({ ...draft, versionId, deleteMarker: false, lastModified, ...(replicationStatus ? { replicationStatus } : {}) });
   return { versionId, lastModified, garbage };
 }
 

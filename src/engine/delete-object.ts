@@ -2,12 +2,14 @@
  * DeleteObject. With a version id: permanently remove that version or marker (the next
  * newest becomes latest). Without: never-versioned buckets remove the 'null' object
  * (idempotent); Enabled buckets add a delete marker; Suspended buckets add a 'null' delete
- * marker that replaces any 'null' version.
+ * marker that replaces any 'null' version. A new delete marker is queued for replication where
+ * a rule replicates delete markers; removing a specific version is never replicated (S3 V2).
  */
 import type { NewObjectVersion } from '../meta/index.js';
 import { noSuchBucket, type EngineContext } from './context.js';
 import { blobsOf } from './commit-version.js';
 import { assertVersionId } from './ids.js';
+import { enqueueReplication } from './replication.js';
 import type { DeleteResult } from './types.js';
 
 export async function deleteObject(
@@ -43,6 +45,8 @@ export async function deleteObject(
     let garbage: string[] = [];
     if (bucket.versioning === 'Enabled') marker.versionId = ctx.newVersionId(now);
     else garbage = blobsOf(await tx.objects.remove(input.bucket, input.key, 'null'));
+    const replicationStatus = await enqueueReplication(tx, marker);
+    if (replicationStatus !== undefined) marker.replicationStatus = replicationStatus;
     await tx.objects.insertLatest(marker);
     return { result: { versionId: marker.versionId, deleteMarker: true }, garbage };
   });

@@ -20,6 +20,7 @@ export function toObjectInfo(v: ObjectVersion): ObjectInfo {
     tagCount: Object.keys(v.tags).length,
   };
   if (v.checksum !== undefined) info.checksum = { ...v.checksum };
+  if (v.replicationStatus !== undefined) info.replicationStatus = v.replicationStatus;
   const parts = v.segments?.filter((s) => s.partNumber !== undefined);
   if (parts !== undefined && parts.length > 0) {
     info.parts = parts.map((s) => {

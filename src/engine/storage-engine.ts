@@ -13,9 +13,11 @@ import { deleteObject } from './delete-object.js';
 import { listMultipartUploads, listObjects, listObjectVersions } from './listing.js';
 import * as multipart from './multipart.js';
 import { putObject } from './put-object.js';
+import { putReplica } from './put-replica.js';
+import * as replication from './replication.js';
 import { getObject, headObject } from './read-object.js';
 import { getObjectTagging, setObjectTagging } from './tagging.js';
-import type { ChecksumAlgorithm, StorageEngine } from './types.js';
+import type { ChecksumAlgorithm, RegionEngine } from './types.js';
 
 export interface StorageEngineOptions {
   meta: MetaStore;
@@ -32,7 +34,7 @@ export interface StorageEngineOptions {
   onBackgroundError?: (e: unknown) => void;
 }
 
-export function createStorageEngine(opts: StorageEngineOptions): StorageEngine {
+export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
   const ctx = createContext(opts);
   let closing: Promise<void> | undefined;
   return {
@@ -43,6 +45,8 @@ export function createStorageEngine(opts: StorageEngineOptions): StorageEngine {
     putBucketVersioning: (name, status) => buckets.putBucketVersioning(ctx, name, status),
     putBucketCors: (name, rules) => buckets.putBucketCors(ctx, name, rules),
     getBucketCors: (name) => buckets.getBucketCors(ctx, name),
+    putBucketReplication: (name, config) => replication.putBucketReplication(ctx, name, config),
+    getBucketReplication: (name) => replication.getBucketReplication(ctx, name),
 
     putObject: (input) => putObject(ctx, input),
     getObject: (input) => getObject(ctx, input),
@@ -62,6 +66,11 @@ export function createStorageEngine(opts: StorageEngineOptions): StorageEngine {
     abortMultipartUpload: (input) => multipart.abortMultipartUpload(ctx, input),
     listParts: (input) => multipart.listParts(ctx, input),
     listMultipartUploads: (input) => listMultipartUploads(ctx, input),
+
+    claimReplicationTasks: (limit, now, leaseMs) => replication.claimReplicationTasks(ctx, limit, now, leaseMs),
+    finishReplicationTask: (id, outcome) => replication.finishReplicationTask(ctx, id, outcome),
+    replicationBacklog: (now) => replication.replicationBacklog(ctx, now),
+    putReplica: (input) => putReplica(ctx, input),
 
     close() {
       closing ??= (async () => {

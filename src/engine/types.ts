@@ -55,6 +55,8 @@ export interface ObjectInfo {
   checksum?: ChecksumValue;
   /** For multipart objects: part count, and each part's size (for GET ?partNumber=). */
   parts?: { partNumber: number; size: number; checksum?: string }[];
+  /** Set when a replication rule matched the version (source side) or it is a replica. */
+  replicationStatus?: ReplicationStatus;
 }
 
 export interface DeleteMarkerInfo {
@@ -306,6 +308,71 @@ export interface CorsRule {
   maxAgeSeconds?: number;
 }
 
+export type ReplicationStatus = 'PENDING' | 'COMPLETED' | 'FAILED' | 'REPLICA';
+
+export interface ReplicationRule {
+  /** Unique within the configuration. */
+  id: string;
+  /** Higher wins when several enabled rules to one destination match a key. */
+  priority: number;
+  status: 'Enabled' | 'Disabled';
+  /** Key prefix filter; '' matches every key. */
+  prefix: string;
+  /** Bucket name (not the ARN). */
+  destinationBucket: string;
+  /** Whether delete markers are replicated (S3's DeleteMarkerReplication Status). */
+  deleteMarkerReplication: boolean;
+  storageClass?: string;
+}
+
+export interface ReplicationConfig {
+  /** IAM role ARN as sent; stored and returned, not interpreted. */
+  role: string;
+  rules: ReplicationRule[];
+}
+
+/**
+ * One pending send of a version or delete marker to one destination bucket. Tasks are
+ * written in the same metadata transaction as the version they replicate.
+ */
+export interface ReplicationTask {
+  id: number;
+  bucket: string;
+  key: string;
+  versionId: string;
+  deleteMarker: boolean;
+  destinationBucket: string;
+  ruleId: string;
+  /** Claims so far, this one included. */
+  attempts: number;
+  /** The version's commit time (its lastModified). */
+  enqueuedAt: Date;
+}
+
+export type ReplicationOutcome =
+  | { status: 'COMPLETED' }
+  | { status: 'FAILED'; error: string }
+  | { retryAt: Date; error: string };
+
+/**
+ * A replica written into a destination bucket: placement's ReplicaInput without
+ * sourceBucket (structurally identical, so a ReplicaInput can be passed as is).
+ */
+export interface ReplicaWrite {
+  destBucket: string;
+  key: string;
+  versionId: string;
+  lastModified: Date;
+  deleteMarker: boolean;
+  headers?: ObjectHeaders;
+  tags?: Record<string, string>;
+  etag?: string;
+  checksum?: ChecksumValue;
+  size?: number;
+  body?: Readable;
+  signal?: AbortSignal;
+}
+
 /**
  * Everything the S3 layer may ask of storage. Every method throws AppError with
  * the precise code (NoSuchBucket, NoSuchKey, PreconditionFailed, ...).
@@ -319,6 +386,9 @@ export interface StorageEngine {
   putBucketCors(name: string, rules: CorsRule[] | null): Promise<void>;
   /** Empty array when none is set; the S3 layer turns that into NoSuchCORSConfiguration. */
   getBucketCors(name: string): Promise<CorsRule[]>;
+  /** null removes the configuration. Requires versioning Enabled (InvalidRequest otherwise). */
+  putBucketReplication(name: string, config: ReplicationConfig | null): Promise<void>;
+  getBucketReplication(name: string): Promise<ReplicationConfig | undefined>;
 
   putObject(input: PutObjectInput): Promise<WriteResult>;
   getObject(input: GetObjectInput): Promise<GetObjectResult>;
@@ -339,5 +409,28 @@ export interface StorageEngine {
   listParts(input: ListPartsInput): Promise<ListPartsResult>;
   listMultipartUploads(input: ListUploadsInput): Promise<ListUploadsResult>;
 
+
   close(): Promise<void>;
+}
+
+/**
+ * What only one region's own engine does (the regional router does not): its replication
+ * outbox, and storing replicas that arrive from another region.
+ */
+export interface RegionEngine extends StorageEngine {
+  /**
+   * Replication outbox. Claims up to `limit` tasks due at `now` (oldest first, at most one
+   * per key and destination so a key's versions arrive in order) and leases them for
+   * `leaseMs` (default 60 s): a peer process sharing the store skips them until then.
+   */
+  claimReplicationTasks(limit: number, now: Date, leaseMs?: number): Promise<ReplicationTask[]>;
+  /** Completes, fails or reschedules a task and updates its version's status, atomically. */
+  finishReplicationTask(id: number, outcome: ReplicationOutcome): Promise<void>;
+  /** Counts of queued tasks (for stats): all of them, and those due at `now`. */
+  replicationBacklog(now: Date): Promise<{ queued: number; due: number }>;
+  /**
+   * Stores a replica with the given version id and lastModified (status REPLICA). The
+   * same version id again is a no-op; bytes that do not match etag/checksum/size are refused.
+   */
+  putReplica(input: ReplicaWrite): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /** Port: buckets and their bucket-level settings (versioning, CORS). */
-import type { BucketRecord, CorsRuleRecord, VersioningState } from './types.js';
+import type { BucketRecord, CorsRuleRecord, ReplicationConfigRecord, VersioningState } from './types.js';
 
 export interface BucketRepo {
   get(name: string): Promise<BucketRecord | undefined>;
@@ -13,4 +13,7 @@ export interface BucketRepo {
   getCors(name: string): Promise<CorsRuleRecord[] | undefined>;
   /** undefined removes the configuration. */
   setCors(name: string, rules: CorsRuleRecord[] | undefined): Promise<void>;
+  getReplication(name: string): Promise<ReplicationConfigRecord | undefined>;
+  /** undefined removes the configuration. */
+  setReplication(name: string, config: ReplicationConfigRecord | undefined): Promise<void>;
 }

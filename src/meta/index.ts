@@ -11,6 +11,7 @@ export type { BucketRepo } from './bucket-repo.js';
 export type { ObjectRepo, GetVersionOptions } from './object-repo.js';
 export type { UploadRepo, PartsPage } from './upload-repo.js';
 export type { BlobRefRepo } from './blob-ref-repo.js';
+export type { ReplicationQueueRepo } from './replication-queue-repo.js';
 export type { InstanceLease, InstanceRegistry } from './instance-registry.js';
 export type { MetaStore, MetaTx, TxOptions } from './meta-store.js';
 export { compareUtf8, commonPrefixOf, groupListing, keyAfter, maxKey, prefixEnd, type GroupSpec } from './listing.js';

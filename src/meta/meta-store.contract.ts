@@ -262,6 +262,46 @@ export function describeMetaStore(name: string, makeStore: () => Promise<MetaSto
       assert.equal((await store.read((tx) => tx.objects.getLatest('cc', 'counter')))?.size, 40);
     });
 
+    it('replication: configuration, version status, and the task queue (order per key, leases, backlog)', async () => {
+      await store.write((tx) => tx.buckets.insert({ name: 'rq', owner: 'alice', region: 'eu-1', createdAt: new Date(0) }));
+      const cfg = { role: 'r', rules: [{ id: 'a', priority: 1, status: 'Enabled' as const, prefix: 'p/', destinationBucket: 'd', deleteMarkerReplication: false }] };
+      await store.write((tx) => tx.buckets.setReplication('rq', cfg));
+      assert.deepEqual(await store.read((tx) => tx.buckets.getReplication('rq')), cfg);
+      await store.write((tx) => tx.objects.insertLatest(version('rq', 'p/k', 'v1', { replicationStatus: 'PENDING' })));
+      assert.equal((await store.read((tx) => tx.objects.getVersion('rq', 'p/k', 'v1')))?.replicationStatus, 'PENDING');
+      assert.equal(await store.write((tx) => tx.objects.setReplicationStatus('rq', 'p/k', 'v1', 'COMPLETED')), true);
+      assert.equal((await store.read((tx) => tx.objects.getLatest('rq', 'p/k')))?.replicationStatus, 'COMPLETED');
+      assert.equal(await store.write((tx) => tx.objects.setReplicationStatus('rq', 'p/k', 'nope', 'FAILED')), false);
+
+      const t0 = new Date(1_700_000_000_000);
+      const task = (key: string, versionId: string) => ({
+        bucket: 'rq', key, versionId, deleteMarker: false, destinationBucket: 'd', ruleId: 'a', enqueuedAt: t0,
+      });
+      await store.write(async (tx) => {
+        await tx.replication.enqueue(task('p/k', 'v1'), t0);
+        await tx.replication.enqueue(task('p/k', 'v2'), t0);
+        await tx.replication.enqueue(task('p/j', 'v1'), new Date(t0.getTime() + 10));
+      });
+      assert.deepEqual(await store.read((tx) => tx.replication.backlog(t0)), { queued: 3, due: 2 });
+      const lease = new Date(t0.getTime() + 1000);
+      const first = await store.write((tx) => tx.replication.claim(10, new Date(t0.getTime() + 10), lease));
+      assert.deepEqual(first.map((t) => `${t.key}@${t.versionId}#${t.attempts}`), ['p/k@v1#1', 'p/j@v1#1']);
+      assert.deepEqual(first[0]?.dueAt, lease);
+      assert.deepEqual(await store.write((tx) => tx.replication.claim(10, new Date(t0.getTime() + 999), lease)), []);
+      const k1 = first[0]!;
+      await store.write((tx) => tx.replication.reschedule(k1.id, new Date(t0.getTime() + 5000), 'boom'));
+      assert.equal((await store.read((tx) => tx.replication.get(k1.id)))?.lastError, 'boom');
+      assert.equal(await store.read((tx) => tx.replication.countForVersion('rq', 'p/k', 'v1')), 1);
+      await store.write((tx) => tx.replication.remove(k1.id));
+      const next = await store.write((tx) => tx.replication.claim(10, new Date(t0.getTime() + 1000), lease));
+      // Earliest due first: v2 was due at t0, the expired lease of p/j at t0+1000.
+      assert.deepEqual(next.map((t) => `${t.key}@${t.versionId}#${t.attempts}`), ['p/k@v2#1', 'p/j@v1#2']);
+      for (const t of next) await store.write((tx) => tx.replication.remove(t.id));
+      assert.deepEqual(await store.read((tx) => tx.replication.backlog(t0)), { queued: 0, due: 0 });
+      await store.write((tx) => tx.buckets.setReplication('rq', undefined));
+      assert.equal(await store.read((tx) => tx.buckets.getReplication('rq')), undefined);
+    });
+
     it('instances: registrations are live until released', async () => {
       const lease = await store.instances.register();
       assert.ok((await store.instances.live()).includes(lease.id));

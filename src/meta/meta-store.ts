@@ -8,6 +8,7 @@ import type { BlobRefRepo } from './blob-ref-repo.js';
 import type { BucketRepo } from './bucket-repo.js';
 import type { InstanceRegistry } from './instance-registry.js';
 import type { ObjectRepo } from './object-repo.js';
+import type { ReplicationQueueRepo } from './replication-queue-repo.js';
 import type { UploadRepo } from './upload-repo.js';
 
 export interface MetaTx {
@@ -15,6 +16,7 @@ export interface MetaTx {
   readonly objects: ObjectRepo;
   readonly uploads: UploadRepo;
   readonly blobRefs: BlobRefRepo;
+  readonly replication: ReplicationQueueRepo;
 }
 
 export interface TxOptions {

@@ -1,5 +1,5 @@
 /** Port: object versions and delete markers of a bucket, with their byte segments. */
-import type { ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page } from './types.js';
+import type { ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page, ReplicationStatusName } from './types.js';
 
 export interface GetVersionOptions {
   /** Also load the version's segments (needed to read its bytes). */
@@ -22,6 +22,8 @@ export interface ObjectRepo {
   remove(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined>;
   /** Replaces a version's tag set; false when there is no such version. */
   setTags(bucket: string, key: string, versionId: string, tags: Record<string, string>): Promise<boolean>;
+  /** Sets a version's replication status; false when there is no such version. */
+  setReplicationStatus(bucket: string, key: string, versionId: string, status: ReplicationStatusName): Promise<boolean>;
   /** True if the bucket holds any version or delete marker. */
   hasAny(bucket: string): Promise<boolean>;
   /** Latest, non-deleted versions in key byte order with prefix/delimiter grouping. */

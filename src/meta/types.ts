@@ -77,6 +77,41 @@ export interface ObjectVersion {
   checksum?: StoredChecksum;
   /** Present when asked for (withSegments) and on removal results. */
   segments?: Segment[];
+  replicationStatus?: ReplicationStatusName;
+}
+
+export type ReplicationStatusName = 'PENDING' | 'COMPLETED' | 'FAILED' | 'REPLICA';
+
+/** A bucket's replication configuration (same shape as the engine's ReplicationConfig). */
+export interface ReplicationConfigRecord {
+  role: string;
+  rules: {
+    id: string;
+    priority: number;
+    status: 'Enabled' | 'Disabled';
+    prefix: string;
+    destinationBucket: string;
+    deleteMarkerReplication: boolean;
+    storageClass?: string;
+  }[];
+}
+
+export interface NewReplicationTask {
+  bucket: string;
+  key: string;
+  versionId: string;
+  deleteMarker: boolean;
+  destinationBucket: string;
+  ruleId: string;
+  enqueuedAt: Date;
+}
+
+export interface ReplicationTaskRecord extends NewReplicationTask {
+  id: number;
+  attempts: number;
+  /** When the task may next be claimed (a retry time or a lease's end). */
+  dueAt: Date;
+  lastError?: string;
 }
 
 /** What the engine hands the store for a new version (isLatest is implied). */

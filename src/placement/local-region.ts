@@ -7,7 +7,7 @@
  */
 import { fail, isAppError } from '../core/errors.js';
 import { checkPreconditions } from '../engine/index.js';
-import type { StorageEngine } from '../engine/types.js';
+import type { RegionEngine } from '../engine/types.js';
 import { checkTransfer, findRegion, type BucketResidency } from '../residency/policy.js';
 import type { Topology } from '../topology/types.js';
 import type { BucketDirectory, BucketEntry, ReadForCopyInput, ReadForCopyResult, RegionAccess, ReplicaInput } from './ports.js';
@@ -36,11 +36,11 @@ export class LocalRegion implements RegionAccess {
   readonly local = true;
   readonly regionId: string;
 
-  constructor(private readonly o: { regionId: string; engine: StorageEngine; topology: Topology; directory: BucketDirectory }) {
+  constructor(private readonly o: { regionId: string; engine: RegionEngine; topology: Topology; directory: BucketDirectory }) {
     this.regionId = o.regionId;
   }
 
-  get engine(): StorageEngine {
+  get engine(): RegionEngine {
     return this.o.engine;
   }
 
@@ -103,6 +103,7 @@ export class LocalRegion implements RegionAccess {
     const src = await mustLookup(directory, input.sourceBucket);
     if (src.owner !== dest.owner) throw fail('AccessDenied', 'Access Denied', { resource: `/${dest.name}` });
     checkTransfer(topology, residencyOf(topology, src), residencyOf(topology, dest), 'Replication');
-    throw fail('NotImplemented', 'replica writes arrive with the replication engine support');
+    const { sourceBucket: _source, ...write } = input;
+    await this.o.engine.putReplica(write);
   }
 }

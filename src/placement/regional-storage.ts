@@ -17,6 +17,7 @@ import type {
   CopyResult,
   ObjectHeaders,
   PartInfo,
+  ReplicationConfig,
   StorageEngine,
   UploadPartCopyInput,
 } from '../engine/types.js';
@@ -47,6 +48,8 @@ export interface RegionalStorageOptions {
   /** A deployment-wide mandatory policy, for accounts without their own. */
   mandatoryResidency?: readonly string[];
   clock?: () => Date;
+  /** Called after a write to a served region (wakes replication). */
+  onWrite?: (region: string) => void;
   /** How long a bucket's region may be served from memory. Default 1 s. */
   routeCacheMs?: number;
 }
@@ -141,6 +144,14 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
 
   async function engineFor(name: string): Promise<StorageEngine> {
     return (await locate(name)).engine;
+  }
+
+  /** A write that may have queued replication: wake the replicators once it is committed. */
+  async function written<R>(bucket: string, write: (engine: StorageEngine) => Promise<R>): Promise<R> {
+    const { entry, engine } = await locate(bucket);
+    const result = await write(engine);
+    o.onWrite?.(entry.region);
+    return result;
   }
 
   async function mandatoryFor(owner: string): Promise<readonly string[] | undefined> {
@@ -301,8 +312,33 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
   }
 
   /** Narrowing a policy must not strand a replication destination outside it. */
-  async function checkReplicationStaysInside(_engine: StorageEngine, _entry: BucketEntry, _policy: ResidencyPolicy): Promise<void> {
-    // Filled in with bucket replication (engine support lands separately).
+  async function checkReplicationStaysInside(engine: StorageEngine, entry: BucketEntry, policy: ResidencyPolicy): Promise<void> {
+    const config = await engine.getBucketReplication(entry.name);
+    for (const rule of config?.rules ?? []) {
+      if (rule.status !== 'Enabled') continue;
+      const dest = await directory.lookupFresh(rule.destinationBucket);
+      if (!dest) continue;
+      checkTransfer(topology, { ...residencyOf(topology, entry), policy }, residencyOf(topology, dest), `Residency policy change (replication rule '${rule.id}')`);
+    }
+  }
+
+  async function putBucketReplication(name: string, config: ReplicationConfig | null): Promise<void> {
+    const { engine } = await locate(name);
+    if (config !== null) {
+      const src = await mustLookup(directory, name);
+      for (const rule of config.rules) {
+        const dest = await directory.lookupFresh(rule.destinationBucket);
+        if (!dest) throw fail('InvalidRequest', `Destination bucket must exist: ${rule.destinationBucket}`, { details: { ArgumentName: 'Destination', ArgumentValue: rule.destinationBucket } });
+        if (dest.owner !== src.owner) throw fail('AccessDenied', 'Access Denied', { resource: `/${dest.name}` });
+        checkTransfer(topology, residencyOf(topology, src), residencyOf(topology, dest), `Replication rule '${rule.id}'`);
+        const destEngine = engines.get(dest.region);
+        // A destination served elsewhere checks its own versioning when replicas arrive.
+        if (destEngine && (await destEngine.getBucket(dest.name)).versioning !== 'Enabled') {
+          throw fail('InvalidRequest', `Destination bucket must have versioning enabled: ${dest.name}`);
+        }
+      }
+    }
+    await engine.putBucketReplication(name, config);
   }
 
   const router: RegionalStorage = {
@@ -344,14 +380,16 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
       return (await directory.list(owner)).map((e) => ({ name: e.name, owner: e.owner, region: e.region, createdAt: e.createdAt, versioning: undefined }));
     },
     putBucketVersioning: async (name, status) => (await engineFor(name)).putBucketVersioning(name, status),
+    putBucketReplication,
+    getBucketReplication: async (name) => (await engineFor(name)).getBucketReplication(name),
     putBucketCors: async (name, rules) => (await engineFor(name)).putBucketCors(name, rules),
     getBucketCors: async (name) => (await engineFor(name)).getBucketCors(name),
 
-    putObject: async (i) => (await engineFor(i.bucket)).putObject(i),
+    putObject: (i) => written(i.bucket, (e) => e.putObject(i)),
     getObject: async (i) => (await engineFor(i.bucket)).getObject(i),
     headObject: async (i) => (await engineFor(i.bucket)).headObject(i),
-    deleteObject: async (i) => (await engineFor(i.bucket)).deleteObject(i),
-    copyObject,
+    deleteObject: (i) => written(i.bucket, (e) => e.deleteObject(i)),
+    copyObject: (i) => written(i.dest.bucket, () => copyObject(i)),
     getObjectTagging: async (i) => (await engineFor(i.bucket)).getObjectTagging(i),
     putObjectTagging: async (i) => (await engineFor(i.bucket)).putObjectTagging(i),
     deleteObjectTagging: async (i) => (await engineFor(i.bucket)).deleteObjectTagging(i),
@@ -361,7 +399,7 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     createMultipartUpload: async (i) => (await engineFor(i.bucket)).createMultipartUpload(i),
     uploadPart: async (i) => (await engineFor(i.bucket)).uploadPart(i),
     uploadPartCopy,
-    completeMultipartUpload: async (i) => (await engineFor(i.bucket)).completeMultipartUpload(i),
+    completeMultipartUpload: (i) => written(i.bucket, (e) => e.completeMultipartUpload(i)),
     abortMultipartUpload: async (i) => (await engineFor(i.bucket)).abortMultipartUpload(i),
     listParts: async (i) => (await engineFor(i.bucket)).listParts(i),
     listMultipartUploads: async (i) => (await engineFor(i.bucket)).listMultipartUploads(i),

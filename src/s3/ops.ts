@@ -21,6 +21,9 @@ export type S3Op =
   | ({ name: 'GetBucketCors' } & BucketTarget)
   | ({ name: 'PutBucketCors' } & BucketTarget)
   | ({ name: 'DeleteBucketCors' } & BucketTarget)
+  | ({ name: 'GetBucketReplication' } & BucketTarget)
+  | ({ name: 'PutBucketReplication' } & BucketTarget)
+  | ({ name: 'DeleteBucketReplication' } & BucketTarget)
   | ({ name: 'GetBucketAcl' } & BucketTarget)
   /** Sovra-specific: the bucket's residency policy (?residency). */
   | ({ name: 'GetBucketResidency' } & BucketTarget)
@@ -57,7 +60,7 @@ export type S3OpName = S3Op['name'];
 
 /** Operations that read state only; used for metering classes and read-only checks. */
 export const READ_OPS: ReadonlySet<S3OpName> = new Set<S3OpName>([
-  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketResidency',
+  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketResidency', 'GetBucketReplication',
   'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'GetBucketUnsetConfig',
   'GetObject', 'HeadObject', 'GetObjectTagging', 'GetObjectAcl', 'ListParts', 'Preflight',
 ]);

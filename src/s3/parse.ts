@@ -19,7 +19,7 @@ export interface ParsedRequest {
 
 /** Bucket sub-resources that S3 has but Sovra cannot configure yet: GET answers "not set", writes NotImplemented. */
 const UNSET_BUCKET_CONFIG = new Set([
-  'policy', 'lifecycle', 'encryption', 'tagging', 'website', 'replication', 'object-lock', 'ownershipControls',
+  'policy', 'lifecycle', 'encryption', 'tagging', 'website', 'object-lock', 'ownershipControls',
   'publicAccessBlock', 'logging', 'notification', 'accelerate', 'requestPayment', 'policyStatus',
   'intelligent-tiering', 'analytics', 'metrics', 'inventory',
 ]);
@@ -91,6 +91,7 @@ export function parseRequest(
         if (has('versioning')) return op({ name: 'GetBucketVersioning', bucket });
         if (has('cors')) return op({ name: 'GetBucketCors', bucket });
         if (has('residency')) return op({ name: 'GetBucketResidency', bucket });
+        if (has('replication')) return op({ name: 'GetBucketReplication', bucket });
         if (has('acl')) return op({ name: 'GetBucketAcl', bucket });
         if (has('uploads')) return op({ name: 'ListMultipartUploads', bucket });
         if (has('versions')) return op({ name: 'ListObjectVersions', bucket });
@@ -102,11 +103,13 @@ export function parseRequest(
         if (has('versioning')) return op({ name: 'PutBucketVersioning', bucket });
         if (has('cors')) return op({ name: 'PutBucketCors', bucket });
         if (has('residency')) return op({ name: 'PutBucketResidency', bucket });
+        if (has('replication')) return op({ name: 'PutBucketReplication', bucket });
         if (has('acl')) return op({ name: 'PutBucketAcl', bucket });
         return op({ name: 'CreateBucket', bucket });
       case 'DELETE':
         if (has('cors')) return op({ name: 'DeleteBucketCors', bucket });
         if (has('residency')) return op({ name: 'DeleteBucketResidency', bucket });
+        if (has('replication')) return op({ name: 'DeleteBucketReplication', bucket });
         return op({ name: 'DeleteBucket', bucket });
       case 'POST':
         if (has('delete')) return op({ name: 'DeleteObjects', bucket });

@@ -373,7 +373,7 @@ describe('invalid parameters', () => {
 });
 
 describe('unsupported and invalid requests', () => {
-  for (const sub of ['lifecycle', 'policy', 'encryption', 'website', 'replication']) {
+  for (const sub of ['lifecycle', 'policy', 'encryption', 'website']) {
     test(`PUT bucket ?${sub} is NotImplemented 501`, async () => {
       const body = `<?xml version="1.0" encoding="UTF-8"?><Configuration><Rule/></Configuration>`;
       const res = await signedRequest(srv.url, { method: 'PUT', path: `/${bucket}`, query: { [sub]: '' }, body, headers: { 'content-md5': md5Base64(body) } });

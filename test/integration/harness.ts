@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/index.js';
+import type { Region, Topology } from '../../src/topology/types.js';
 
 export const ACCESS_KEY = 'SOVRATESTKEY0000001';
 export const SECRET_KEY = 'sovra-test-secret-key-0123456789abcdef';
@@ -25,15 +26,52 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Which deployment the S3 suites run against: `embedded` (default: one process, every region)
+ * or `per-region` (SOVRA_TEST_DEPLOYMENT=per-region: a control plane node and an eu-fra
+ * region node talking over authenticated HTTP, the client on the region node).
+ */
+export const DEPLOYMENT = process.env['SOVRA_TEST_DEPLOYMENT'] === 'per-region' ? 'per-region' : 'embedded';
+const CLUSTER_SECRET = 'test-cluster-secret-0123456789abcdef0123';
+
+async function startPerRegion(dataDir: string, env: Record<string, string>, log: (line: string) => void, minPartSize: number): Promise<RunningApp> {
+  const base = ['--host', '127.0.0.1', '--port', '0', '--workers', '1', '--no-fsync'];
+  const envAll = { SOVRA_ROOT_ACCESS_KEY: ACCESS_KEY, SOVRA_ROOT_SECRET_KEY: SECRET_KEY, SOVRA_CLUSTER_SECRET: CLUSTER_SECRET, ...env };
+  const region: Region = { id: REGION, name: 'Frankfurt', city: 'Frankfurt am Main', country: 'DE', zones: ['DE', 'EU', 'EEA'], storage: `regions/${REGION}` };
+  const cpTopology: Topology = { regions: [region], defaultRegion: REGION, latencyMs: new Map(), source: 'per-region test topology' };
+  const cp = await startApp(loadConfig([...base, '--data-dir', join(dataDir, 'cp'), '--control-plane'], envAll), { log, topology: cpTopology });
+  try {
+    const topology: Topology = { ...cpTopology, controlPlane: { endpoint: cp.url } };
+    const node = await startApp(loadConfig([...base, '--data-dir', join(dataDir, 'fra'), '--region', REGION], envAll), { log, topology, minPartSize });
+    return {
+      ...node,
+      async close() {
+        await node.close();
+        await cp.close();
+      },
+    };
+  } catch (e) {
+    await cp.close();
+    throw e;
+  }
+}
+
 export async function startTestServer(opts: { minPartSize?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sovra-test-'));
-  const config = loadConfig(['--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--workers', '1', '--no-fsync'], {
-    SOVRA_ROOT_ACCESS_KEY: ACCESS_KEY,
-    SOVRA_ROOT_SECRET_KEY: SECRET_KEY,
-    ...opts.env,
-  });
   const errors: string[] = [];
-  const app = await startApp(config, { log: (line) => errors.push(line), minPartSize: opts.minPartSize ?? 5 * 1024 * 1024 });
+  const log = (line: string) => errors.push(line);
+  const minPartSize = opts.minPartSize ?? 5 * 1024 * 1024;
+  let app: RunningApp;
+  if (DEPLOYMENT === 'per-region') {
+    app = await startPerRegion(dataDir, opts.env ?? {}, log, minPartSize);
+  } else {
+    const config = loadConfig(['--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--workers', '1', '--no-fsync'], {
+      SOVRA_ROOT_ACCESS_KEY: ACCESS_KEY,
+      SOVRA_ROOT_SECRET_KEY: SECRET_KEY,
+      ...opts.env,
+    });
+    app = await startApp(config, { log, minPartSize });
+  }
   const makeClient: TestServer['makeClient'] = (o = {}) =>
     new S3Client({
       endpoint: o.endpoint ?? app.url,

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { SqliteBlobStore } from '../../blob/sqlite/index.js';
-import type { StorageEngine } from '../types.js';
+import type { RegionEngine, StorageEngine } from '../types.js';
 import { openEmbeddedStorage, type EmbeddedStorage, type EmbeddedStorageOptions } from './open-embedded-storage.js';
 
 export interface Harness {
   dir: string;
   storage: EmbeddedStorage;
-  engine: StorageEngine;
+  engine: RegionEngine;
   /** Moves the engine clock forward. */
   advance(ms: number): void;
   /** Opens another engine instance on the same data directory. */

@@ -21,7 +21,7 @@ import { SqliteMetaStore } from '../../meta/sqlite/index.js';
 import type { EngineLimits } from '../context.js';
 import { recoverStorage, type RecoveryReport } from '../recovery.js';
 import { createStorageEngine } from '../storage-engine.js';
-import type { ChecksumAlgorithm, StorageEngine } from '../types.js';
+import type { ChecksumAlgorithm, RegionEngine } from '../types.js';
 
 export interface EmbeddedStorageOptions {
   dataDir: string;
@@ -41,7 +41,7 @@ export interface EmbeddedStorageOptions {
 }
 
 export interface EmbeddedStorage {
-  engine: StorageEngine;
+  engine: RegionEngine;
   /** What startup recovery removed. */
   startup: RecoveryReport;
   /** A GC pass while serving (always with the grace period); e.g. from a daily timer. */

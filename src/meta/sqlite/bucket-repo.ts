@@ -1,7 +1,7 @@
 /** BucketRepo on SQLite. */
 import type Database from 'better-sqlite3';
 import type { BucketRepo } from '../bucket-repo.js';
-import type { BucketRecord, CorsRuleRecord, VersioningState } from '../types.js';
+import type { BucketRecord, CorsRuleRecord, ReplicationConfigRecord, VersioningState } from '../types.js';
 import { toBucket, type BucketRow } from './rows.js';
 
 const COLS = 'name, owner, region, created_at, versioning';
@@ -21,6 +21,8 @@ export class SqliteBucketRepo implements BucketRepo {
       setVersioning: db.prepare<[string, string]>('UPDATE buckets SET versioning = ? WHERE name = ?'),
       getCors: db.prepare<[string], { cors: string | null }>('SELECT cors FROM buckets WHERE name = ?'),
       setCors: db.prepare<[string | null, string]>('UPDATE buckets SET cors = ? WHERE name = ?'),
+      getReplication: db.prepare<[string], { replication: string | null }>('SELECT replication FROM buckets WHERE name = ?'),
+      setReplication: db.prepare<[string | null, string]>('UPDATE buckets SET replication = ? WHERE name = ?'),
     };
   }
 
@@ -54,5 +56,14 @@ export class SqliteBucketRepo implements BucketRepo {
 
   async setCors(name: string, rules: CorsRuleRecord[] | undefined): Promise<void> {
     this.s.setCors.run(rules === undefined ? null : JSON.stringify(rules), name);
+  }
+
+  async getReplication(name: string): Promise<ReplicationConfigRecord | undefined> {
+    const row = this.s.getReplication.get(name);
+    return row?.replication == null ? undefined : (JSON.parse(row.replication) as ReplicationConfigRecord);
+  }
+
+  async setReplication(name: string, config: ReplicationConfigRecord | undefined): Promise<void> {
+    this.s.setReplication.run(config === undefined ? null : JSON.stringify(config), name);
   }
 }

@@ -87,6 +87,32 @@ CREATE TABLE upload_parts (
 CREATE INDEX upload_parts_by_blob ON upload_parts (blob_id);
 `,
   },
+  {
+    version: 2,
+    sql: `
+ALTER TABLE buckets ADD COLUMN replication TEXT;
+ALTER TABLE object_versions ADD COLUMN replication_status TEXT;
+
+-- The replication outbox: one row per (version, destination) still to send. due_at is the
+-- next time the row may be claimed: a retry time, or the end of a worker's lease.
+CREATE TABLE replication_tasks (
+  id INTEGER PRIMARY KEY,
+  bucket TEXT NOT NULL,
+  object_key TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  delete_marker INTEGER NOT NULL,
+  destination_bucket TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  enqueued_at BIGINT NOT NULL,
+  due_at BIGINT NOT NULL,
+  last_error TEXT
+);
+CREATE INDEX replication_tasks_by_due ON replication_tasks (due_at, id);
+CREATE INDEX replication_tasks_by_key ON replication_tasks (bucket, object_key, destination_bucket, id);
+CREATE INDEX replication_tasks_by_version ON replication_tasks (bucket, object_key, version_id);
+`,
+  },
 ];
 
 /** Brings the schema up to date; safe when several processes start at once (BEGIN IMMEDIATE). */

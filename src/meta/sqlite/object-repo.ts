@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { groupListing, keyAfter, maxKey } from '../listing.js';
 import type { GetVersionOptions, ObjectRepo } from '../object-repo.js';
-import type { ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page, Segment } from '../types.js';
+import type { ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page, ReplicationStatusName, Segment } from '../types.js';
 import {
   encodeHeaders,
   encodeTags,
@@ -18,7 +18,7 @@ import {
 
 type InsertParams = [
   string, string, string, number, number, string, number, string, string, string | null,
-  string | null, string | null, string | null,
+  string | null, string | null, string | null, string | null,
 ];
 
 export class SqliteObjectRepo implements ObjectRepo {
@@ -40,8 +40,8 @@ export class SqliteObjectRepo implements ObjectRepo {
       promote: db.prepare<[string, string]>(`UPDATE object_versions SET is_latest = 1 WHERE id = (${newest})`),
       insert: db.prepare<InsertParams>(
         `INSERT INTO object_versions (bucket, object_key, version_id, is_latest, delete_marker, size, etag,
-           last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value, replication_status)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertSegment: db.prepare<[number, number, string, number, number | null, string | null]>(
         'INSERT INTO object_segments (object_id, idx, blob_id, size, part_number, checksum) VALUES (?, ?, ?, ?, ?, ?)',
@@ -50,6 +50,9 @@ export class SqliteObjectRepo implements ObjectRepo {
       deleteVersion: db.prepare<[number]>('DELETE FROM object_versions WHERE id = ?'),
       setTags: db.prepare<[string | null, string, string, string]>(
         'UPDATE object_versions SET tags = ? WHERE bucket = ? AND object_key = ? AND version_id = ?',
+      ),
+      setReplicationStatus: db.prepare<[string, string, string, string]>(
+        'UPDATE object_versions SET replication_status = ? WHERE bucket = ? AND object_key = ? AND version_id = ?',
       ),
       any: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM object_versions WHERE bucket = ? LIMIT 1'),
       // The literal is_latest/delete_marker terms let SQLite use the partial index object_versions_live.
@@ -94,7 +97,7 @@ export class SqliteObjectRepo implements ObjectRepo {
     const r = this.s.insert.run(
       v.bucket, v.key, v.versionId, v.deleteMarker ? 1 : 0, v.size, v.etag, v.lastModified.getTime(), v.owner,
       encodeHeaders(v.headers), encodeTags(v.tags),
-      v.checksum?.algorithm ?? null, v.checksum?.type ?? null, v.checksum?.value ?? null,
+      v.checksum?.algorithm ?? null, v.checksum?.type ?? null, v.checksum?.value ?? null, v.replicationStatus ?? null,
     );
     const id = Number(r.lastInsertRowid);
     v.segments.forEach((seg, i) => {
@@ -114,6 +117,10 @@ export class SqliteObjectRepo implements ObjectRepo {
 
   async setTags(bucket: string, key: string, versionId: string, tags: Record<string, string>): Promise<boolean> {
     return this.s.setTags.run(encodeTags(tags), bucket, key, versionId).changes === 1;
+  }
+
+  async setReplicationStatus(bucket: string, key: string, versionId: string, status: ReplicationStatusName): Promise<boolean> {
+    return this.s.setReplicationStatus.run(status, bucket, key, versionId).changes === 1;
   }
 
   async hasAny(bucket: string): Promise<boolean> {

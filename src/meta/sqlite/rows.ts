@@ -5,6 +5,7 @@ import type {
   ChecksumType,
   ObjectVersion,
   PartRecord,
+  ReplicationStatusName,
   Segment,
   StoredHeaders,
   UploadRecord,
@@ -35,10 +36,11 @@ export interface VersionRow {
   checksum_algorithm: string | null;
   checksum_type: string | null;
   checksum_value: string | null;
+  replication_status?: string | null;
 }
 
 export const VERSION_COLUMNS =
-  'id, bucket, object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value';
+  'id, bucket, object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value, replication_status';
 
 /** Listings read rows as arrays (much cheaper than objects in better-sqlite3) in this column order. */
 export const LIST_COLUMNS =
@@ -150,6 +152,7 @@ export function toVersion(r: VersionRow, segments?: Segment[]): ObjectVersion {
     };
   }
   if (segments !== undefined) v.segments = segments;
+  if (r.replication_status != null) v.replicationStatus = r.replication_status as ReplicationStatusName;
   return v;
 }
 

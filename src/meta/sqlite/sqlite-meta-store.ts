@@ -25,6 +25,7 @@ import { SqliteInstanceRegistry } from './instance-registry.js';
 import { migrate } from './migrations.js';
 import { Mutex } from './mutex.js';
 import { SqliteObjectRepo } from './object-repo.js';
+import { SqliteReplicationQueueRepo } from './replication-queue-repo.js';
 import { SqliteUploadRepo } from './upload-repo.js';
 
 export interface SqliteMetaStoreOptions {
@@ -69,6 +70,7 @@ export class SqliteMetaStore implements MetaStore {
       objects: new SqliteObjectRepo(db),
       uploads: new SqliteUploadRepo(db),
       blobRefs: new SqliteBlobRefRepo(db),
+      replication: new SqliteReplicationQueueRepo(db),
     };
     this.s = {
       begin: db.prepare('BEGIN'),

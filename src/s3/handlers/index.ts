@@ -16,6 +16,7 @@ import { getObject, headObject } from './object-read.js';
 import { copyObject, deleteObject, deleteObjects, putObject } from './object-write.js';
 import { postObject } from './post-object.js';
 import { deleteBucketResidency, getBucketResidency, putBucketResidency } from './residency.js';
+import { deleteBucketReplication, getBucketReplication, putBucketReplication } from './replication.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './tagging.js';
 
 export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
@@ -29,6 +30,9 @@ export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
   GetBucketCors: getBucketCors,
   PutBucketCors: putBucketCors,
   DeleteBucketCors: deleteBucketCors,
+  GetBucketReplication: getBucketReplication,
+  PutBucketReplication: putBucketReplication,
+  DeleteBucketReplication: deleteBucketReplication,
   GetBucketAcl: getAcl,
   PutBucketAcl: putAcl,
   GetBucketUnsetConfig: getBucketUnsetConfig,

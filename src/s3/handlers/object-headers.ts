@@ -49,6 +49,7 @@ export function objectHeaders(info: ObjectInfo, opts: { bucketVersioned: boolean
   if (h.websiteRedirectLocation !== undefined) out['x-amz-website-redirect-location'] = h.websiteRedirectLocation;
   for (const [k, v] of Object.entries(h.userMetadata)) out[`x-amz-meta-${k}`] = v;
   if (info.tagCount > 0) out['x-amz-tagging-count'] = info.tagCount;
+  if (info.replicationStatus !== undefined) out['x-amz-replication-status'] = info.replicationStatus;
   if (info.parts && info.parts.length > 0 && opts.query.has('partNumber')) out['x-amz-mp-parts-count'] = info.parts.length;
   if (opts.withChecksum) Object.assign(out, checksumHeaders(info.checksum));
   for (const [param, name] of OVERRIDES) {
