@@ -11,7 +11,9 @@ import type { Config } from '../config/index.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/index.js';
 import type { RegionEngine } from '../engine/types.js';
 import { fail } from '../core/errors.js';
+import { FORWARDED_HEADER, forwardRequest } from '../http/forward.js';
 import { startHttpServer, type RunningServer } from '../http/index.js';
+import type { ProtocolRequest } from '../s3/request.js';
 import { LocalRegion } from '../placement/local-region.js';
 import type { BucketDirectory, RegionAccess } from '../placement/ports.js';
 import { createRegionalStorage } from '../placement/regional-storage.js';
@@ -178,6 +180,13 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       domains: config.domains,
       maxSkewSeconds: config.maxSkewSeconds,
       onInternalError,
+      ...(embedded ? {} : {
+        forward: async (req: ProtocolRequest, bucket: string) => {
+          if (req.headers[FORWARDED_HEADER] !== undefined) return undefined;
+          const endpoint = await router.forwardTarget(bucket);
+          return endpoint === undefined ? undefined : forwardRequest(req, endpoint, nodeId);
+        },
+      }),
     });
     const admin = createAdminApi({ keys, placement: router, operatorAccountId: ROOT_ACCOUNT_ID, maxSkewSeconds: config.maxSkewSeconds, onInternalError });
     // Only nodes of a per-region deployment answer internal requests, and only signed ones.

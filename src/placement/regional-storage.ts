@@ -85,6 +85,11 @@ export interface Placement {
   /** undefined resets to the fail-closed default (the primary region's country). */
   putResidency(bucket: string, zones: readonly string[] | undefined): Promise<ResidencyView>;
   getAccountResidency(accountId: string): Promise<readonly string[] | undefined>;
+  /**
+   * The endpoint to pass a request for `bucket` on to, when another region holds it and this
+   * node's region may carry its bytes (the bucket's policy allows it); undefined otherwise.
+   */
+  forwardTarget(bucket: string): Promise<string | undefined>;
   putAccountResidency(accountId: string, zones: readonly string[] | undefined): Promise<readonly string[] | undefined>;
 }
 
@@ -352,6 +357,14 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     },
     putResidency,
     getAccountResidency: (accountId) => directory.getAccountResidency(accountId),
+    async forwardTarget(bucket) {
+      const entry = await directory.lookupFresh(bucket);
+      if (!entry || engines.has(entry.region)) return undefined;
+      // Bytes pass through this node: only where the bucket's data may be anyway.
+      const here = [...engines.keys()].map(regionOf);
+      if (here.length === 0 || !here.every((r) => regionAllowed(r, entry.residency.zones))) return undefined;
+      return regionOf(entry.region).endpoint;
+    },
     async putAccountResidency(accountId, zones) {
       const parsed = zones === undefined ? undefined : explicitPolicy(topology, zones).zones;
       if (parsed) {

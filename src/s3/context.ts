@@ -23,6 +23,11 @@ export interface S3Deps {
   regions: readonly string[];
   domains: readonly string[];
   maxSkewSeconds: number;
+  /**
+   * For a bucket another region holds: pass the request on untouched when that is allowed
+   * (undefined: answer PermanentRedirect). Only asked before the body was read.
+   */
+  forward?: (req: ProtocolRequest, bucket: string) => Promise<ProtocolResponse | undefined>;
   now?: () => Date;
   onInternalError?: (err: unknown, requestId: string) => void;
 }

@@ -3,7 +3,7 @@
  * dispatch to the handler named after the AWS operation. Every failure is an
  * S3 XML error carrying x-amz-request-id.
  */
-import { fail } from '../core/errors.js';
+import { fail, isAppError } from '../core/errors.js';
 import { authenticate } from './auth/index.js';
 import type { Handler, S3Context, S3Deps } from './context.js';
 import { corsHeadersFor, preflight } from './handlers/cors.js';
@@ -57,13 +57,26 @@ export function createS3Service(deps: S3Deps): S3Service {
     return handler(ctx);
   }
 
+  /** A request for a bucket held elsewhere may be passed on whole, if nothing of it was read yet. */
+  async function forwarded(req: ProtocolRequest, err: unknown): Promise<ProtocolResponse | undefined> {
+    if (!deps.forward || !isAppError(err) || err.code !== 'PermanentRedirect') return undefined;
+    const bucket = err.details?.['Bucket'];
+    if (bucket === undefined || req.body.readableDidRead) return undefined;
+    try {
+      return await deps.forward(req, bucket);
+    } catch {
+      // The holder is unreachable from here: the redirect still tells the client where to go.
+      return undefined;
+    }
+  }
+
   return {
     async handle(req) {
       let res: ProtocolResponse;
       try {
         res = await run(req);
       } catch (err) {
-        res = errorResponse(err, req.requestId, req.method, deps.onInternalError);
+        res = (await forwarded(req, err)) ?? errorResponse(err, req.requestId, req.method, deps.onInternalError);
       }
       res.headers['x-amz-request-id'] = req.requestId;
       res.headers['x-amz-id-2'] = req.requestId;

@@ -139,6 +139,13 @@ describe('border proof: a DE-only bucket never reaches France', () => {
     const listThere = await failure(client('fr-par').send(new ListObjectsV2Command({ Bucket: 'de-src' })));
     assert.equal(listThere.status, 301);
 
+    // Sent to the other German region, requests are passed on (Berlin may carry DE data).
+    const viaBerlin = await client('de-ber').send(new GetObjectCommand({ Bucket: 'de-src', Key: k0 }));
+    assert.equal(await bodyText(viaBerlin.Body), content(k0));
+    await client('de-ber').send(new PutObjectCommand({ Bucket: 'de-src', Key: 'via-berlin.txt', Body: content('via-berlin') }));
+    assert.equal(await bodyText((await client('de-fra').send(new GetObjectCommand({ Bucket: 'de-src', Key: 'via-berlin.txt' }))).Body), content('via-berlin'));
+    keys.push('via-berlin.txt');
+
     // Listings in the right place work; a delete marker replicates into Berlin too.
     const listed = await client('de-fra').send(new ListObjectsV2Command({ Bucket: 'de-src' }));
     assert.deepEqual((listed.Contents ?? []).map((o) => o.Key).sort(), [...keys].sort());

@@ -56,7 +56,7 @@ async function startPerRegion(dataDir: string, env: Record<string, string>, log:
   }
 }
 
-export async function startTestServer(opts: { minPartSize?: number; dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { minPartSize?: number; dataDir?: string; env?: Record<string, string>; topology?: Topology } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sovra-test-'));
   const errors: string[] = [];
   const log = (line: string) => errors.push(line);
@@ -70,7 +70,7 @@ export async function startTestServer(opts: { minPartSize?: number; dataDir?: st
       SOVRA_ROOT_SECRET_KEY: SECRET_KEY,
       ...opts.env,
     });
-    app = await startApp(config, { log, minPartSize });
+    app = await startApp(config, { log, minPartSize, ...(opts.topology ? { topology: opts.topology } : {}) });
   }
   const makeClient: TestServer['makeClient'] = (o = {}) =>
     new S3Client({

@@ -240,3 +240,37 @@ describe('mandatory residency from config', () => {
     assert.deepEqual(zonesOf(r.text, 'MandatoryZone'), ['EU']);
   });
 });
+
+describe('topology changes', () => {
+  it('refuses to start on a topology that would strand buckets, and loses nothing', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { demoTopology } = await import('../../src/topology/index.js');
+    const dataDir = mkdtempSync(join(tmpdir(), 'sovra-topo-change-'));
+    try {
+      let s = await startTestServer({ dataDir });
+      const name = uniqueBucket('gb');
+      await s.client.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: 'eu-lon' as BucketLocationConstraint } }));
+      await s.client.send(new PutObjectCommand({ Bucket: name, Key: 'keep.txt', Body: 'still here' }));
+      await s.stop();
+
+      const demo = demoTopology();
+      const withoutLondon = { ...demo, regions: demo.regions.filter((r) => r.id !== 'eu-lon'), source: 'edited topology' };
+      await assert.rejects(startTestServer({ dataDir, topology: withoutLondon }), (e: Error) => {
+        assert.match(e.message, new RegExp(`bucket '${name}' is in region eu-lon, which edited topology no longer lists`));
+        return true;
+      });
+      // London's zones edited by mistake: the GB-only bucket's policy names a zone that is gone.
+      const londonInEu = { ...demo, regions: demo.regions.map((r) => (r.id === 'eu-lon' ? { ...r, zones: ['EU'] } : r)), source: 'edited topology' };
+      await assert.rejects(startTestServer({ dataDir, topology: londonInEu }), /policy naming zone\(s\) GB, which no region of edited topology is in/);
+
+      s = await startTestServer({ dataDir });
+      const got = await s.client.send(new GetObjectCommand({ Bucket: name, Key: 'keep.txt' }));
+      assert.equal(await bodyText(got.Body), 'still here');
+      await s.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
