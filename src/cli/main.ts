@@ -12,6 +12,7 @@ const USAGE = `Usage: sovra <command> [options]
 Commands:
   serve        Run the S3-compatible server on the embedded stores (SQLite + local disk)
   regions      List the regions of the topology and their zones; 'regions nearest' recommends one
+  residency    Get or set a bucket's residency policy (and an account's mandatory one) via the admin API
   help         Show this help
   version      Print the version
 
@@ -46,6 +47,9 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'regions':
       process.exitCode = await (await import('./regions.js')).runRegionsCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+      return;
+    case 'residency':
+      process.exitCode = await (await import('./residency.js')).runResidencyCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
       return;
     default:
       process.stderr.write(`sovra: unknown command "${command}"\n\n${USAGE}\n`);

@@ -15,3 +15,13 @@ export {
   type SigV4Credentials,
   type SigV4SignerOptions,
 } from './sigv4-signer.js';
+export {
+  AdminApiError,
+  AdminClient,
+  AdminConnectionError,
+  ADMIN_API_PREFIX,
+  DEFAULT_SIGNING_REGION,
+  parseEndpoint,
+  type AdminClientOptions,
+  type AdminRequestOptions,
+} from './admin-client.js';

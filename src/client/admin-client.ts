@@ -1,0 +1,168 @@
+/**
+ * A client of Sovra's admin API (/admin/v1/...): JSON over HTTP(S), SigV4-signed with the
+ * same keys as the S3 API. The admin CLIs call the server only through this class, so the
+ * command line never becomes a second code path beside the API.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { sha256Hex, EMPTY_SHA256, SigV4Signer, uriEncode } from './sigv4-signer.js';
+
+export const ADMIN_API_PREFIX = '/admin/v1/';
+/** The signing region when none is configured: the server accepts it besides its own regions. */
+export const DEFAULT_SIGNING_REGION = 'us-east-1';
+
+export interface AdminClientOptions {
+  /** http(s)://host[:port], no path. */
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Credential-scope region; default us-east-1. */
+  region?: string;
+  /** Per request, from sending to the whole answer; default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface AdminRequestOptions {
+  /** Query parameters, not encoded. */
+  query?: Record<string, string>;
+  /** A body to send as JSON (signed with its SHA-256). */
+  json?: unknown;
+}
+
+/** The server answered with an error: {"error": {"code", "message", "requestId"}} and a non-2xx status. */
+export class AdminApiError extends Error {
+  override readonly name = 'AdminApiError';
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly requestId: string | undefined,
+    readonly details?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+/** No answer: the endpoint could not be reached, dropped the connection or timed out. */
+export class AdminConnectionError extends Error {
+  override readonly name = 'AdminConnectionError';
+  constructor(
+    readonly endpoint: string,
+    readonly reason: string,
+  ) {
+    super(`cannot reach the Sovra admin API at ${endpoint}: ${reason}`);
+  }
+}
+
+/** Checks and normalises an endpoint URL: http or https, a host, no path, query or credentials. */
+export function parseEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new TypeError(`'${endpoint}' is not an endpoint URL; expected http(s)://host[:port], e.g. http://127.0.0.1:9000`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`'${endpoint}' is not an http(s) endpoint URL`);
+  // The server signs and routes /admin/v1/ at its root: a prefix would break both.
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new TypeError(`'${endpoint}' must be http(s)://host[:port] without a path, query or credentials`);
+  }
+  return url;
+}
+
+function shortReason(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown };
+  const message = typeof err.message === 'string' ? err.message : String(e);
+  return typeof err.code === 'string' && !message.includes(err.code) ? `${err.code}: ${message}` : message;
+}
+
+export class AdminClient {
+  private readonly url: URL;
+  private readonly signer: SigV4Signer;
+  private readonly timeoutMs: number;
+  readonly endpoint: string;
+
+  constructor(opts: AdminClientOptions) {
+    this.url = parseEndpoint(opts.endpoint);
+    this.endpoint = this.url.origin;
+    this.signer = new SigV4Signer({ credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey }, region: opts.region ?? DEFAULT_SIGNING_REGION });
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+  }
+
+  /**
+   * `path` is under /admin/v1/: a string of unencoded segments joined by '/', e.g.
+   * `buckets/${name}/residency`, or the segments as an array, which is the safe form for
+   * ids that may hold a '/' (each segment is percent-encoded whole, '/' included).
+   */
+  async request<T>(method: string, path: string | readonly string[], opts: AdminRequestOptions = {}): Promise<T> {
+    const segments = typeof path === 'string' ? path.split('/') : path;
+    return this.send<T>(method, ADMIN_API_PREFIX + segments.map((s) => uriEncode(s)).join('/'), opts);
+  }
+
+  private send<T>(method: string, encodedPath: string, opts: AdminRequestOptions): Promise<T> {
+    const body = opts.json === undefined ? undefined : Buffer.from(JSON.stringify(opts.json), 'utf8');
+    const signed = this.signer.sign({
+      method,
+      host: this.url.host,
+      path: encodedPath,
+      pathEncoded: true,
+      ...(opts.query ? { query: opts.query } : {}),
+      headers: body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {},
+      payloadHash: body ? sha256Hex(body) : EMPTY_SHA256,
+    });
+    const transport = this.url.protocol === 'https:' ? https : http;
+    return new Promise<T>((resolve, reject) => {
+      const req = transport.request(
+        {
+          protocol: this.url.protocol,
+          hostname: this.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: this.url.port === '' ? undefined : Number(this.url.port),
+          method,
+          path: signed.path,
+          headers: { ...signed.headers, accept: 'application/json' },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (e) => reject(new AdminConnectionError(this.endpoint, shortReason(e))));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const text = Buffer.concat(chunks).toString('utf8');
+            try {
+              resolve(this.answer<T>(status, text, res.headers['x-amz-request-id']));
+            } catch (e) {
+              reject(e);
+            }
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', (e) => reject(new AdminConnectionError(this.endpoint, shortReason(e))));
+      req.end(body);
+    });
+  }
+
+  private answer<T>(status: number, text: string, requestIdHeader: string | string[] | undefined): T {
+    let doc: unknown;
+    let parsed = false;
+    try {
+      doc = text === '' ? undefined : (JSON.parse(text) as unknown);
+      parsed = true;
+    } catch {
+      // Not JSON: handled below with the status, since a proxy or another server may answer.
+    }
+    const requestId = typeof requestIdHeader === 'string' ? requestIdHeader : undefined;
+    if (status >= 200 && status < 300) {
+      if (!parsed) throw new AdminApiError('InvalidResponse', status, `The server at ${this.endpoint} answered ${status} with a body that is not JSON; is it a Sovra server?`, requestId);
+      return doc as T;
+    }
+    const err = (doc as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | undefined)?.error;
+    if (err && typeof err.code === 'string' && typeof err.message === 'string') {
+      const details = typeof err.details === 'object' && err.details !== null ? (err.details as Record<string, string>) : undefined;
+      throw new AdminApiError(err.code, status, err.message, typeof err.requestId === 'string' ? err.requestId : requestId, details);
+    }
+    const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 120);
+    throw new AdminApiError(`Http${status}`, status, `The server at ${this.endpoint} answered ${status} without an admin API error${snippet ? `: ${snippet}` : ''}; is it a Sovra server?`, requestId);
+  }
+}
