@@ -143,6 +143,13 @@ export function createAdminApi(deps: AdminDeps) {
       },
     );
     if (auth.anonymous) throw fail('AccessDenied', 'The admin API needs a signed request (AWS Signature V4).');
+    // As on the S3 API: the topology's regions, and us-east-1 that clients default to.
+    const regions = placement.topology.regions.map((r) => r.id);
+    if (auth.region !== 'us-east-1' && !regions.includes(auth.region)) {
+      throw fail('AuthorizationHeaderMalformed', `The authorization header is malformed; the region '${auth.region}' is wrong; expecting one of ${regions.join(', ')} or us-east-1`, {
+        details: { Region: placement.topology.defaultRegion },
+      });
+    }
     const principal = (await deps.keys.lookup(auth.accessKeyId))?.principal;
     if (!principal) throw fail('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
     const params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));

@@ -60,6 +60,10 @@ describe('admin API: regions and residency', () => {
     assert.equal(JSON.parse(anon.text).error.code, 'AccessDenied');
     const forged = await signedRequest(s.url, { method: 'GET', path: '/admin/v1/regions', secretAccessKey: 'not-the-secret-at-all' });
     assert.equal(JSON.parse(forged.text).error.code, 'SignatureDoesNotMatch');
+    const wrongRegion = await signedRequest(s.url, { method: 'GET', path: '/admin/v1/regions', region: 'mars-1' });
+    assert.equal(wrongRegion.status, 400);
+    assert.equal(JSON.parse(wrongRegion.text).error.code, 'AuthorizationHeaderMalformed');
+    assert.equal((await signedRequest(s.url, { method: 'GET', path: '/admin/v1/regions', region: 'us-east-1' })).status, 200);
   });
 
   it('reads and sets a bucket\'s residency policy', async () => {
