@@ -18,7 +18,7 @@ function banner(config: Readonly<Config>, url: string, workers: number): void {
     ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
   });
   const lines = [
-    `Sovra S3 endpoint: ${url}  (${config.region !== undefined ? `region ${config.region}` : 'all regions of the topology'}, ${workers} worker${workers === 1 ? '' : 's'})`,
+    `Sovra S3 endpoint: ${url}  (${[config.region !== undefined ? `region ${config.region}` : config.controlPlane ? '' : 'every region of the topology', config.controlPlane ? 'control plane' : ''].filter(Boolean).join(' + ')}, ${workers} worker${workers === 1 ? '' : 's'})`,
     `Data directory:    ${resolve(config.dataDir)}`,
     `Root access key:   ${root.accessKeyId}`,
   ];
