@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { OWNER, openHarness, put, textOf, type Harness } from '../engine/embedded/harness.js';
+import { versionIdGenerator } from '../engine/ids.js';
 import { LocalRegion } from './local-region.js';
+
+const newVersionId = versionIdGenerator();
 import { SqliteBucketDirectory } from './sqlite-directory.js';
 import { testTopology } from './test-topology.js';
 
@@ -69,5 +72,32 @@ describe('LocalRegion.readForCopy', () => {
     await assert.rejects(region.readForCopy({ source: { bucket: 'src-eu', key: 'k', versionId: del.versionId! }, requester: { accountId: OWNER }, dest: { bucket: 'dst-fr' }, action: 'CopyObject' }), {
       code: 'InvalidRequest',
     });
+  });
+});
+
+describe('LocalRegion.putReplica', () => {
+  it('refuses to store a replica whose source policy does not allow this region', async () => {
+    const h = await openHarness();
+    const directory = new SqliteBucketDirectory(':memory:');
+    try {
+      const topology = testTopology();
+      const region = new LocalRegion({ regionId: 'fr-1', engine: h.engine, topology, directory });
+      await h.engine.createBucket({ name: 'dst', owner: OWNER, region: 'fr-1' });
+      await h.engine.putBucketVersioning('dst', 'Enabled');
+      await directory.reserve({ name: 'dst', region: 'fr-1', owner: OWNER, createdAt: new Date(), residency: { zones: ['FR'], explicit: false } });
+      await directory.reserve({ name: 'src-de', region: 'de-1', owner: OWNER, createdAt: new Date(), residency: { zones: ['DE'], explicit: false } });
+      await directory.reserve({ name: 'src-eu', region: 'de-1', owner: OWNER, createdAt: new Date(), residency: { zones: ['EU'], explicit: true } });
+      const replica = (sourceBucket: string) => ({
+        sourceBucket, destBucket: 'dst', key: 'k', versionId: newVersionId(new Date()), lastModified: new Date(), deleteMarker: true,
+      });
+      await assert.rejects(region.putReplica(replica('src-de')), { code: 'ResidencyViolation' });
+      await assert.rejects(h.engine.headObject({ bucket: 'dst', key: 'k' }), { code: 'NoSuchKey' });
+      await region.putReplica(replica('src-eu'));
+      const versions = await h.engine.listObjectVersions({ bucket: 'dst', maxKeys: 10 });
+      assert.equal(versions.entries.length, 1);
+    } finally {
+      await directory.close();
+      await h.dispose();
+    }
   });
 });

@@ -13,6 +13,9 @@ import {
   GetBucketLocationCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
+  PutBucketReplicationCommand,
+  PutBucketVersioningCommand,
   ListBucketsCommand,
   PutObjectCommand,
   UploadPartCopyCommand,
@@ -202,6 +205,43 @@ describe('regions and residency (embedded)', () => {
         Bucket: frInPar, Key: 'mp', UploadId: up.UploadId, PartNumber: 2, CopySource: `${euInFra}/doc.txt`, CopySourceRange: 'bytes=0-999999',
       })));
       assert.equal(bad.code, 'InvalidArgument');
+    });
+
+    it('refuses UploadPartCopy into a same-region bucket whose policy reaches further', async () => {
+      const up = await s.client.send(new CreateMultipartUploadCommand({ Bucket: euInFra, Key: 'mp-same-region' }));
+      const f = await failure(s.client.send(new UploadPartCopyCommand({ Bucket: euInFra, Key: 'mp-same-region', UploadId: up.UploadId, PartNumber: 1, CopySource: `${deOnly}/doc.txt` })));
+      assert.equal(f.code, 'AccessDenied');
+    });
+
+    it('refuses replication rules that would carry data out, and policy changes that would strand a rule', async () => {
+      for (const b of [deOnly, euInFra, frInPar, euInPar]) {
+        await s.client.send(new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: 'Enabled' } }));
+      }
+      const rule = (source: string, dest: string) => new PutBucketReplicationCommand({
+        Bucket: source,
+        ReplicationConfiguration: { Role: 'arn:aws:iam::123456789012:role/r', Rules: [{ ID: 'r', Priority: 1, Status: 'Enabled', Filter: { Prefix: '' }, DeleteMarkerReplication: { Status: 'Disabled' }, Destination: { Bucket: `arn:aws:s3:::${dest}` } }] },
+      });
+      assert.equal((await failure(s.client.send(rule(deOnly, frInPar)))).code, 'AccessDenied');
+      assert.equal((await failure(s.client.send(rule(deOnly, euInPar)))).code, 'AccessDenied');
+      await s.client.send(rule(euInFra, frInPar));
+      const narrow = await putResidency(s, euInFra, ['DE']);
+      assert.equal(narrow.status, 403);
+      assert.match(parseXmlError(narrow.text).message ?? '', /replication rule (&apos;|')r(&apos;|')/);
+      assert.deepEqual(zonesOf((await residency(s, euInFra)).text), ['EU'], 'unchanged');
+    });
+
+    it('fails replication at send time when the destination\'s policy was widened beyond the source\'s', async () => {
+      // euInFra [EU] replicates to frInPar [FR] (previous test). Widening frInPar to EU+GB
+      // would let a replica move to London: the sending region refuses every later send.
+      assert.equal((await putResidency(s, frInPar, ['EU', 'GB'])).status, 200);
+      await s.client.send(new PutObjectCommand({ Bucket: euInFra, Key: 'after-widening', Body: 'x' }));
+      let status: string | undefined;
+      for (let i = 0; i < 300 && status !== 'FAILED'; i++) {
+        status = (await s.client.send(new HeadObjectCommand({ Bucket: euInFra, Key: 'after-widening' }))).ReplicationStatus;
+        if (status !== 'FAILED') await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(status, 'FAILED');
+      assert.equal((await failure(s.client.send(new HeadObjectCommand({ Bucket: frInPar, Key: 'after-widening' })))).status, 404);
     });
 
     it('refuses a presigned cross-border copy exactly like a signed one', async () => {
