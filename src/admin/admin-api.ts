@@ -6,7 +6,7 @@
  */
 import { fail } from '../core/errors.js';
 import type { Placement } from '../placement/regional-storage.js';
-import { authenticate } from '../s3/auth/index.js';
+import { authenticateRequest, checkSigningRegion } from '../s3/authenticate-request.js';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
 import type { KeyStore, Principal } from '../tenancy/index.js';
 import { parseLocation, parseRttList, recommendRegions } from '../topology/index.js';
@@ -131,25 +131,9 @@ export function createAdminApi(deps: AdminDeps) {
     if (candidates.length === 0) throw fail('InvalidRequest', `No admin API resource at ${req.rawPath}; see ${ADMIN_PREFIX}openapi.json.`);
     const route = candidates.find((r) => r.method === req.method);
     if (!route) throw fail('MethodNotAllowed', `${req.method} is not allowed on ${req.rawPath}.`, { headers: { allow: candidates.map((r) => r.method).join(', ') } });
-    const auth = await authenticate(
-      { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headersDistinct },
-      {
-        lookup: async (akid) => {
-          const rec = await deps.keys.lookup(akid);
-          return rec && !rec.disabled ? { accessKeyId: akid, secretAccessKey: rec.secretAccessKey } : undefined;
-        },
-        now: now(),
-        maxSkewSeconds: deps.maxSkewSeconds,
-      },
-    );
+    const auth = await authenticateRequest(req, { keys: deps.keys, now: now(), maxSkewSeconds: deps.maxSkewSeconds });
     if (auth.anonymous) throw fail('AccessDenied', 'The admin API needs a signed request (AWS Signature V4).');
-    // As on the S3 API: the topology's regions, and us-east-1 that clients default to.
-    const regions = placement.topology.regions.map((r) => r.id);
-    if (auth.region !== 'us-east-1' && !regions.includes(auth.region)) {
-      throw fail('AuthorizationHeaderMalformed', `The authorization header is malformed; the region '${auth.region}' is wrong; expecting one of ${regions.join(', ')} or us-east-1`, {
-        details: { Region: placement.topology.defaultRegion },
-      });
-    }
+    checkSigningRegion(auth, placement.topology.regions.map((r) => r.id), placement.topology.defaultRegion);
     const principal = (await deps.keys.lookup(auth.accessKeyId))?.principal;
     if (!principal) throw fail('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
     const params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));

@@ -354,10 +354,7 @@ export type ReplicationOutcome =
   | { status: 'FAILED'; error: string }
   | { retryAt: Date; error: string };
 
-/**
- * A replica written into a destination bucket: placement's ReplicaInput without
- * sourceBucket (structurally identical, so a ReplicaInput can be passed as is).
- */
+/** A version (or delete marker) replicated into `destBucket`, keeping the source's version id. */
 export interface ReplicaWrite {
   destBucket: string;
   key: string;

@@ -5,7 +5,7 @@
  * them is the same code in both deployment modes.
  */
 import type { Readable } from 'node:stream';
-import type { ObjectHeaders, ObjectInfo, Preconditions, ByteRange, ChecksumValue } from '../engine/types.js';
+import type { ByteRange, ObjectInfo, Preconditions, ReplicaWrite } from '../engine/types.js';
 import type { ResidencyPolicy } from '../residency/policy.js';
 
 /** A bucket as the global directory knows it. Object keys and contents are never here. */
@@ -64,23 +64,9 @@ export interface ReadForCopyResult {
   body: Readable;
 }
 
-/** One object version (or delete marker) as replicated into a destination bucket. */
-export interface ReplicaInput {
+/** One object version (or delete marker) replicated from `sourceBucket` into `destBucket`. */
+export interface ReplicaInput extends ReplicaWrite {
   sourceBucket: string;
-  destBucket: string;
-  key: string;
-  /** Replicas keep the source's version id, as on S3. */
-  versionId: string;
-  lastModified: Date;
-  deleteMarker: boolean;
-  /** For versions (not delete markers): */
-  headers?: ObjectHeaders;
-  tags?: Record<string, string>;
-  etag?: string;
-  checksum?: ChecksumValue;
-  size?: number;
-  body?: Readable;
-  signal?: AbortSignal;
 }
 
 /**

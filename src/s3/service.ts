@@ -4,7 +4,7 @@
  * S3 XML error carrying x-amz-request-id.
  */
 import { fail, isAppError } from '../core/errors.js';
-import { authenticate } from './auth/index.js';
+import { authenticateRequest, checkSigningRegion } from './authenticate-request.js';
 import type { Handler, S3Context, S3Deps } from './context.js';
 import { corsHeadersFor, preflight } from './handlers/cors.js';
 import { HANDLERS } from './handlers/index.js';
@@ -25,25 +25,8 @@ export function createS3Service(deps: S3Deps): S3Service {
   async function run(req: ProtocolRequest): Promise<ProtocolResponse> {
     const { op, query } = parseRequest(req, { domains: deps.domains });
     if (op.name === 'Preflight') return preflight(deps, req, op);
-    const auth = await authenticate(
-      { method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headersDistinct },
-      {
-        lookup: async (akid) => {
-          const rec = await deps.keys.lookup(akid);
-          return rec && !rec.disabled ? { accessKeyId: akid, secretAccessKey: rec.secretAccessKey } : undefined;
-        },
-        now: now(),
-        maxSkewSeconds: deps.maxSkewSeconds,
-      },
-    );
-    // Clients default to us-east-1 when no region is configured (rclone, s3cmd), so that is accepted with the served regions.
-    if (!auth.anonymous && auth.region !== 'us-east-1' && !deps.regions.includes(auth.region)) {
-      throw fail(
-        auth.presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed',
-        `The authorization header is malformed; the region '${auth.region}' is wrong; expecting '${deps.region}'`,
-        { details: { Region: deps.region } },
-      );
-    }
+    const auth = await authenticateRequest(req, { keys: deps.keys, now: now(), maxSkewSeconds: deps.maxSkewSeconds });
+    if (!auth.anonymous) checkSigningRegion(auth, deps.regions, deps.region);
     let principal;
     if (!auth.anonymous) principal = (await deps.keys.lookup(auth.accessKeyId))?.principal;
     else if (!SELF_AUTHENTICATING.has(op.name)) throw fail('AccessDenied', 'Access Denied');
