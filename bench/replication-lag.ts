@@ -135,11 +135,14 @@ interface ObjectResult {
   error?: string;
 }
 
-/** Polls until `done` says so (it returns undefined to keep polling) or the deadline passes. */
-async function poll<T>(deadline: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
+/**
+ * Calls `probe` every POLL_MS until it returns a value, the deadline passes or `halt.set` (the
+ * sibling poller failed: no orphan keeps polling into the next cell).
+ */
+async function poll<T>(deadline: number, halt: { set: boolean }, probe: () => Promise<T | undefined>): Promise<T | undefined> {
   for (;;) {
     const got = await probe();
-    if (got !== undefined || now() > deadline) return got;
+    if (got !== undefined || now() > deadline || halt.set) return got;
     await sleep(POLL_MS);
   }
 }
@@ -161,23 +164,29 @@ async function followOne(src: Node, dst: Node, key: string, size: number): Promi
   const versionId = header(put, 'x-amz-version-id');
   const deadline = ack + TIMEOUT_MS;
   const problems: string[] = [];
+  const halt = { set: false };
+  const halting = <T>(p: Promise<T>) => p.catch((e: unknown) => { halt.set = true; throw e; });
 
-  const replica = poll(deadline, async () => {
+  const replica = halting(poll(deadline, halt, async () => {
     res.heads++;
     const r = await request(dst, 'HEAD', objPath(REPLICA_BUCKET));
     if (r.status === 404) return undefined;
     mustOk(r, `HEAD replica ${key}`);
     return { at: now(), r };
-  });
-  const completed = poll(deadline, async () => {
+  }));
+  const completed = halting(poll(deadline, halt, async () => {
     res.heads++;
     const r = mustOk(await request(src, 'HEAD', objPath(SOURCE_BUCKET)), `HEAD source ${key}`);
     const status = header(r, 'x-amz-replication-status');
     if (status === 'FAILED') throw new Error(`${key}: replication FAILED`);
     return status === 'COMPLETED' ? now() : undefined;
-  });
+  }));
   try {
-    const [seen, doneAt] = await Promise.all([replica, completed]);
+    // allSettled: a failed poller halts its sibling, and both are done before this object is.
+    const [a, b] = await Promise.allSettled([replica, completed]);
+    for (const x of [a, b]) if (x.status === 'rejected') throw x.reason;
+    const seen = (a as PromiseFulfilledResult<Awaited<typeof replica>>).value;
+    const doneAt = (b as PromiseFulfilledResult<Awaited<typeof completed>>).value;
     if (seen === undefined) problems.push(`replica not seen within ${TIMEOUT_MS} ms`);
     else {
       res.seenAt = seen.at;
