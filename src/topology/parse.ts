@@ -3,11 +3,12 @@
  * everything about what a valid topology is lives in validate.ts.
  *
  * YAML comes from the `yaml` package (eemeli/yaml, YAML 1.2: `NO` stays the string Norway
- * code, not `false`).
+ * code, not `false`), loaded only when a YAML file is read: the demo topology and JSON files
+ * do not need it, and the server's cluster primary stays small.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parse as parseYamlText } from 'yaml';
 import { TopologyError } from './error.js';
 import type { Topology } from './types.js';
 import { validateTopology } from './validate.js';
@@ -40,7 +41,11 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
+type ParseYaml = (text: string, options?: Record<string, unknown>) => unknown;
+let parseYamlText: ParseYaml | undefined;
+
 function parseYaml(text: string, source: string): unknown {
+  parseYamlText ??= (createRequire(import.meta.url)('yaml') as { parse: ParseYaml }).parse;
   try {
     // uniqueKeys: a key given twice is an error, not a silent override.
     return parseYamlText(text, { uniqueKeys: true, logLevel: 'error', prettyErrors: true, maxAliasCount: 100 });
