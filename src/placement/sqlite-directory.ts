@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { fail } from '../core/errors.js';
+import { enableWal } from '../core/sqlite-wal.js';
 import type { ResidencyPolicy } from '../residency/policy.js';
 import type { BucketDirectory, BucketEntry } from './ports.js';
 
@@ -53,7 +54,7 @@ export class SqliteBucketDirectory implements BucketDirectory {
     const db = new Database(path);
     this.db = db;
     db.pragma('busy_timeout = 10000');
-    if (!db.memory) db.pragma('journal_mode = WAL');
+    if (!db.memory) enableWal(db, path);
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
     this.s = {

@@ -31,7 +31,11 @@ export function createS3Service(deps: S3Deps): S3Service {
     if (!auth.anonymous) principal = (await deps.keys.lookup(auth.accessKeyId))?.principal;
     else if (!SELF_AUTHENTICATING.has(op.name)) throw fail('AccessDenied', 'Access Denied');
     const ctx: S3Context = { deps, req, op, query, auth, principal };
-    if (principal && 'bucket' in op && op.bucket !== undefined && op.name !== 'CreateBucket') {
+    if (principal && 'bucket' in op && op.bucket !== undefined && op.name === 'GetBucketLocation') {
+      // Answered by any endpoint, as on S3: it is how clients find a bucket's region.
+      const entry = await deps.placement.lookupBucket(op.bucket);
+      if (entry.owner !== principal.accountId) throw fail('AccessDenied', 'Access Denied', { resource: `/${op.bucket}` });
+    } else if (principal && 'bucket' in op && op.bucket !== undefined && op.name !== 'CreateBucket') {
       const bucket = await deps.engine.getBucket(op.bucket);
       if (bucket.owner !== principal.accountId) throw fail('AccessDenied', 'Access Denied', { resource: `/${op.bucket}` });
       ctx.bucketInfo = bucket;

@@ -18,6 +18,7 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
+  GetBucketLocationCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -138,6 +139,8 @@ describe('border proof: a DE-only bucket never reaches France', () => {
     assert.equal(misrouted.headers['x-amz-bucket-region'], 'de-fra');
     const listThere = await failure(client('fr-par').send(new ListObjectsV2Command({ Bucket: 'de-src' })));
     assert.equal(listThere.status, 301);
+    // Any endpoint tells where a bucket lives, as S3 does.
+    assert.equal((await client('fr-par').send(new GetBucketLocationCommand({ Bucket: 'de-src' }))).LocationConstraint, 'de-fra');
 
     // Sent to the other German region, requests are passed on (Berlin may carry DE data).
     const viaBerlin = await client('de-ber').send(new GetObjectCommand({ Bucket: 'de-src', Key: k0 }));

@@ -36,6 +36,7 @@ import { open, realpath } from 'node:fs/promises';
 import { addAbortSignal, Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { fail } from '../../core/errors.js';
+import { enableWal } from '../../core/sqlite-wal.js';
 import type { BlobStat, BlobStore, BlobWriter, CleanTempOptions, IoOptions, ReadOptions } from '../blob-store.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupSync } from './group-sync.js';
@@ -97,8 +98,7 @@ export class SqliteBlobStore implements BlobStore {
     try {
       // Setup may race another process opening the same file: let SQLite wait here.
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal') throw new Error(`small-blob store ${opts.path}: journal_mode is ${String(mode)}, not wal`);
+      enableWal(db, `small-blob store ${opts.path}`, busyTimeoutMs);
       db.pragma('synchronous = NORMAL');
       db.pragma('cache_size = -16384');
       db.exec('CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, data BLOB NOT NULL, modified_at INTEGER NOT NULL)');

@@ -18,6 +18,7 @@
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fail, isAppError } from '../../core/errors.js';
+import { enableWal } from '../../core/sqlite-wal.js';
 import type { MetaStore, MetaTx, TxOptions } from '../meta-store.js';
 import { SqliteBlobRefRepo } from './blob-ref-repo.js';
 import { SqliteBucketRepo } from './bucket-repo.js';
@@ -57,7 +58,7 @@ export class SqliteMetaStore implements MetaStore {
     const db = this.db;
     // Setup may race another process opening the same file: wait for it synchronously.
     db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
-    if (!db.memory) db.pragma('journal_mode = WAL');
+    if (!db.memory) enableWal(db, db.name, this.busyTimeoutMs);
     db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     db.pragma('foreign_keys = OFF');
     // Listings touch one table page per key; keep the hot set in memory (per connection).

@@ -72,7 +72,7 @@ export async function headBucket(ctx: S3Context): Promise<ProtocolResponse> {
 }
 
 export async function getBucketLocation(ctx: S3Context): Promise<ProtocolResponse> {
-  const b = ctx.bucketInfo ?? (await ctx.deps.engine.getBucket(bucketOf(ctx)));
+  const b = await ctx.deps.placement.lookupBucket(bucketOf(ctx));
   return xmlResponse(renderLocationConstraint({ region: b.region }));
 }
 
