@@ -128,8 +128,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     }
 
     // One replicator per served region engine: each drains its own region's outbox.
-    const replicators = [...engines.values()].map((engine) =>
-      startReplicator({
+    const replicators = new Map([...engines].map(([id, engine]) => [id, startReplicator({
         engine,
         log,
         resolveDestination: async (bucket) => {
@@ -139,10 +138,9 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
           if (!access) throw fail('Unavailable', `region ${entry.region} is not reachable from this node`);
           return access;
         },
-      }),
-    );
+      })]));
     closers.push(async () => {
-      await Promise.all(replicators.map((r) => r.stop()));
+      await Promise.all([...replicators.values()].map((r) => r.stop()));
     });
 
     const router = createRegionalStorage({
@@ -151,9 +149,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       engines,
       regions,
       defaultRegion: config.region ?? topology.defaultRegion,
-      onWrite: () => {
-        for (const r of replicators) r.kick();
-      },
+      onWrite: (region) => replicators.get(region)?.kick(),
       ...(mandatory ? { mandatoryResidency: mandatory } : {}),
     });
 
@@ -209,7 +205,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       port: server.port,
       root,
       topology,
-      replication: () => replicators.map((r) => r.stats()),
+      replication: () => [...replicators.values()].map((r) => r.stats()),
       async close() {
         await server.close(config.shutdownTimeoutMs);
         await closeAll();

@@ -28,6 +28,8 @@ export interface Committed {
   lastModified: Date;
   /** Blobs no longer referenced (the replaced 'null' version's); delete after commit. */
   garbage: string[];
+  /** Whether replication tasks were queued for this version. */
+  replicationQueued: boolean;
 }
 
 export async function commitVersion(
@@ -51,7 +53,7 @@ export async function commitVersion(
   }
   const replicationStatus = await enqueueReplication(tx, { bucket: draft.bucket, key: draft.key, versionId, deleteMarker: false, lastModified });
   await tx.objects.insertLatest({ ...draft, versionId, deleteMarker: false, lastModified, ...(replicationStatus ? { replicationStatus } : {}) });
-  return { versionId, lastModified, garbage };
+  return { versionId, lastModified, garbage, replicationQueued: replicationStatus !== undefined };
 }
 
 /** Blob ids of a removed version, if any. */

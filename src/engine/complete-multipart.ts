@@ -145,6 +145,7 @@ export async function completeMultipartUpload(ctx: EngineContext, input: Complet
     const garbage = [...committed.garbage, ...all.filter((p) => !kept.has(p.blobId)).map((p) => p.blobId)];
     const out: WriteResult = { etag, versionId: committed.versionId, lastModified: committed.lastModified, size };
     if (checksum) out.checksum = { ...checksum };
+    if (committed.replicationQueued) out.replicationQueued = true;
     return { out, garbage };
   });
   ctx.discard(result.garbage);

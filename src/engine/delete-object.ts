@@ -48,7 +48,7 @@ export async function deleteObject(
     const replicationStatus = await enqueueReplication(tx, marker);
     if (replicationStatus !== undefined) marker.replicationStatus = replicationStatus;
     await tx.objects.insertLatest(marker);
-    return { result: { versionId: marker.versionId, deleteMarker: true }, garbage };
+    return { result: { versionId: marker.versionId, deleteMarker: true, ...(replicationStatus !== undefined ? { replicationQueued: true } : {}) }, garbage };
   });
   ctx.discard(garbage);
   return result;

@@ -79,5 +79,6 @@ export async function commitIngested(
   ctx.discard(committed.garbage);
   const out: WriteResult = { etag, versionId: committed.versionId, lastModified: committed.lastModified, size: data.size };
   if (checksum) out.checksum = checksum;
+  if (committed.replicationQueued) out.replicationQueued = true;
   return out;
 }

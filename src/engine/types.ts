@@ -123,6 +123,8 @@ export interface WriteResult {
   lastModified: Date;
   size: number;
   checksum?: ChecksumValue;
+  /** True when the write queued replication tasks (so a replicator has work). */
+  replicationQueued?: boolean;
 }
 
 export interface GetObjectInput {
@@ -145,6 +147,8 @@ export interface GetObjectResult {
 export interface DeleteResult {
   versionId?: string;
   deleteMarker: boolean;
+  /** True when the delete marker queued replication tasks. */
+  replicationQueued?: boolean;
 }
 
 export interface CopyObjectInput {

@@ -48,7 +48,7 @@ export interface RegionalStorageOptions {
   /** A deployment-wide mandatory policy, for accounts without their own. */
   mandatoryResidency?: readonly string[];
   clock?: () => Date;
-  /** Called after a write to a served region (wakes replication). */
+  /** Called after a write to a served region queued replication (wakes its replicator). */
   onWrite?: (region: string) => void;
   /** How long a bucket's region may be served from memory. Default 1 s. */
   routeCacheMs?: number;
@@ -151,11 +151,11 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     return (await locate(name)).engine;
   }
 
-  /** A write that may have queued replication: wake the replicators once it is committed. */
-  async function written<R>(bucket: string, write: (engine: StorageEngine) => Promise<R>): Promise<R> {
+  /** A write that queued replication wakes its region's replicator once it is committed. */
+  async function written<R extends { replicationQueued?: boolean }>(bucket: string, write: (engine: StorageEngine) => Promise<R>): Promise<R> {
     const { entry, engine } = await locate(bucket);
     const result = await write(engine);
-    o.onWrite?.(entry.region);
+    if (result.replicationQueued) o.onWrite?.(entry.region);
     return result;
   }
 
