@@ -14,7 +14,7 @@ export interface DiskReport {
   other: string[];
   blobDirs: string[];
   tmpDirs: string[];
-  /** Blobs kept as rows of <dataDir>/blobs-small.db (Sovra stores blobs up to 128 KiB there, not as files). */
+  /** Blobs kept as rows of blobs-small.db, one per region directory (Sovra stores blobs up to 128 KiB there, not as files). */
   smallBlobs: number;
 }
 
@@ -22,7 +22,7 @@ const BLOB_DIR = /^blobs?$/;
 const TMP_DIR = /^(tmp|temp|staging|incoming)$/;
 
 export function scanDataDir(dataDir: string): DiskReport {
-  const rep: DiskReport = { blobs: [], temps: [], other: [], blobDirs: [], tmpDirs: [], smallBlobs: countSmallBlobs(dataDir) };
+  const rep: DiskReport = { blobs: [], temps: [], other: [], blobDirs: [], tmpDirs: [], smallBlobs: 0 };
   const walk = (dir: string, under: 'blob' | 'tmp' | undefined) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -33,6 +33,7 @@ export function scanDataDir(dataDir: string): DiskReport {
         walk(p, u);
       } else {
         const rel = path.relative(dataDir, p);
+        if (e.name === SMALL_BLOB_DB) rep.smallBlobs += countSmallBlobs(p);
         if (under === 'tmp') rep.temps.push(rel);
         else if (under === 'blob') rep.blobs.push(rel);
         else rep.other.push(`${rel} (${statSync(p).size} bytes)`);
@@ -43,9 +44,10 @@ export function scanDataDir(dataDir: string): DiskReport {
   return rep;
 }
 
-/** Rows in the small-blob database (0 when there is none); read-only, so it neither recovers nor checkpoints what a crash left. */
-function countSmallBlobs(dataDir: string): number {
-  const file = path.join(dataDir, 'blobs-small.db');
+const SMALL_BLOB_DB = 'blobs-small.db';
+
+/** Rows in a small-blob database; read-only, so it neither recovers nor checkpoints what a crash left. */
+function countSmallBlobs(file: string): number {
   if (!existsSync(file)) return 0;
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
