@@ -10,7 +10,7 @@ import { serve } from './serve.js';
 const USAGE = `Usage: sovra <command> [options]
 
 Commands:
-  serve        Run the S3-compatible server on the embedded stores (SQLite + local disk)
+  serve        Run the S3 server: every region in one process (default), one region, or the control plane
   regions      List the regions of the topology and their zones; 'regions nearest' recommends one
   residency    Get or set a bucket's residency policy (and an account's mandatory one) via the admin API
   help         Show this help
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'serve': {
       if (rest.includes('--help') || rest.includes('-h')) {
-        process.stdout.write(`Usage: sovra serve [options]\n\nStarts the S3 API on the embedded stores. Options (flags override environment):\n${configHelp()}\n`);
+        process.stdout.write(`Usage: sovra serve [options]\n\nStarts the S3 API (and the admin API under /admin/v1/). With no --region it serves every region of the\ntopology in one process; --region and --control-plane run one node of a per-region deployment.\nOptions (flags override environment):\n${configHelp()}\n`);
         return;
       }
       await serve(loadConfig(rest, process.env));

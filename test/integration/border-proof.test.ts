@@ -177,4 +177,11 @@ describe('border proof: a DE-only bucket never reaches France', () => {
     // Berlin pulled the copy from Frankfurt over Frankfurt's link.
     assert.ok(containsAny(proxies.get('de-fra')?.recorded() ?? Buffer.alloc(0), [marker]).length > 0);
   });
+
+  it('answers the redirect when the holding region cannot be reached to pass a request on', async () => {
+    await nodes.get('de-fra')?.stop();
+    const f = await failure(client('de-ber').send(new GetObjectCommand({ Bucket: 'de-src', Key: keys[0] })));
+    assert.equal(f.status, 301);
+    assert.equal(f.headers['x-amz-bucket-region'], 'de-fra');
+  });
 });
