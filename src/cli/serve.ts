@@ -8,15 +8,19 @@ import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { ensureRootCredentials } from '../app/root-credentials.js';
+import { ensureRootCredentials, type RootCredentials } from '../app/root-credentials.js';
 import { resolveTopology } from '../app/topology-source.js';
 import type { Config } from '../config/index.js';
 
-function banner(config: Readonly<Config>, url: string, workers: number): void {
-  const root = ensureRootCredentials(config.dataDir, {
+function rootCredentials(config: Readonly<Config>): RootCredentials {
+  return ensureRootCredentials(config.dataDir, {
     ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
     ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
   });
+}
+
+/** `root` is what the first ensureRootCredentials of this start returned: its `created` says whether to show the secret. */
+function banner(config: Readonly<Config>, url: string, workers: number, root: RootCredentials): void {
   const lines = [
     `Sovra S3 endpoint: ${url}  (${[config.region !== undefined ? `region ${config.region}` : config.controlPlane ? '' : 'every region of the topology', config.controlPlane ? 'control plane' : ''].filter(Boolean).join(' + ')}, ${workers} worker${workers === 1 ? '' : 's'})`,
     `Data directory:    ${resolve(config.dataDir)}`,
@@ -45,7 +49,7 @@ async function startApp(config: Readonly<Config>) {
 
 async function runSingle(config: Readonly<Config>): Promise<void> {
   const app = await startApp(config);
-  banner(config, app.url, 1);
+  banner(config, app.url, 1, app.root);
   onSignals(async (signal) => {
     process.stderr.write(`${signal}: finishing in-flight requests...\n`);
     await app.close();
@@ -64,10 +68,8 @@ async function runWorker(config: Readonly<Config>): Promise<void> {
 
 async function runPrimary(config: Readonly<Config>, workers: number): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
-  ensureRootCredentials(config.dataDir, {
-    ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
-    ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
-  });
+  // Created here, before any worker starts, so workers never race to create them.
+  const root = rootCredentials(config);
   let stopping = false;
   let announced = false;
   // A small young generation makes V8 collect streamed request buffers sooner, keeping RSS flat.
@@ -81,7 +83,7 @@ async function runPrimary(config: Readonly<Config>, workers: number): Promise<vo
     if (announced) return;
     announced = true;
     const host = address.address?.includes(':') ? `[${address.address}]` : (address.address ?? config.host);
-    banner(config, `http://${host}:${address.port}`, workers);
+    banner(config, `http://${host}:${address.port}`, workers, root);
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
