@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { bytesOf, countFiles, getText, openHarness, OWNER, pattern, put, type Harness } from './embedded/harness.js';
+import { SqliteMetaStore } from '../meta/sqlite/index.js';
 import { openEmbeddedStorage } from './embedded/index.js';
 
 const EMBEDDED = new URL('./embedded/index.js', import.meta.url).href;
@@ -86,21 +87,25 @@ describe('engine: crash safety and startup recovery', () => {
     }
   });
 
-  it('a second live instance keeps the first one’s in-flight writes and recent blobs', async () => {
+  it('a second live instance keeps the first one’s in-flight writes and the blobs written since it registered', async () => {
     const a = await openEmbeddedStorage({ dataDir: h.dir, fsync: false });
     const stalled = new PassThrough();
     stalled.write(pattern(600 * 1024));
     const pending = a.engine.putObject({ bucket: 'b', key: 'slow', owner: OWNER, body: stalled, claims: {}, headers: { userMetadata: {} } });
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(await countFiles(join(h.dir, 'tmp')), 1);
-    const recent = await orphanBlob(h.dir, 5_000);
+    // Written after a registered: possibly a's write between its bytes and its commit.
+    const recent = await orphanBlob(h.dir, 0);
+    // Older than a's registration: no live instance can still be writing it (a crashed one's).
+    const beforeA = await orphanBlob(h.dir, 5_000);
     const ancient = await orphanBlob(h.dir, 2 * 60 * 60 * 1000);
     const b = await openEmbeddedStorage({ dataDir: h.dir, fsync: false });
     try {
       assert.equal(b.startup.exclusive, false);
       assert.equal(b.startup.tempFilesRemoved, 0);
-      assert.equal(b.startup.orphanBlobsRemoved, 1);
+      assert.equal(b.startup.orphanBlobsRemoved, 2);
       assert.equal(await exists(recent), true);
+      assert.equal(await exists(beforeA), false);
       assert.equal(await exists(ancient), false);
       stalled.end(pattern(10));
       await pending;
@@ -111,11 +116,37 @@ describe('engine: crash safety and startup recovery', () => {
       await b.engine.close();
       await a.engine.close();
     }
+    // A restart takes longer than the startup margin (Node alone boots in >100 ms).
+    await new Promise((r) => setTimeout(r, 120));
     const c = await openEmbeddedStorage({ dataDir: h.dir, fsync: false });
     assert.equal(c.startup.exclusive, true);
     assert.equal(await exists(recent), false, 'collected once no other instance lives');
     assert.equal((await bytesOf((await c.engine.getObject({ bucket: 'b', key: 'slow' })).body)).length, 600 * 1024 + 10);
     await c.engine.close();
+    h.storage = await openEmbeddedStorage({ dataDir: h.dir, fsync: false });
+    h.engine = h.storage.engine;
+  });
+
+  it('workers starting together after a crash both see each other live and still collect what the crash left', async () => {
+    await h.storage.engine.close();
+    const left = await orphanBlob(h.dir, 300);
+    // A peer worker registers first (as cluster workers do, starting together)...
+    const peerMeta = new SqliteMetaStore({ database: join(h.dir, 'meta.db') });
+    const peer = await peerMeta.instances.register();
+    try {
+      const later = await orphanBlob(h.dir, 0);
+      const b = await openEmbeddedStorage({ dataDir: h.dir, fsync: false });
+      try {
+        assert.equal(b.startup.exclusive, false);
+        assert.equal(await exists(left), false, 'older than every live registration: the crashed process left it');
+        assert.equal(await exists(later), true, 'written after the peer registered: may be its in-flight write');
+      } finally {
+        await b.engine.close();
+      }
+    } finally {
+      await peer.release();
+      await peerMeta.close();
+    }
     h.storage = await openEmbeddedStorage({ dataDir: h.dir, fsync: false });
     h.engine = h.storage.engine;
   });

@@ -14,16 +14,19 @@
  * the kernel when a process dies, so no timeouts are involved). Hence:
  *  1. Temp areas of instances that are not live are removed entirely; in live instances'
  *     areas only files older than the grace period go.
- *  2. An unreferenced blob is deleted when its last write is older than a cutoff:
- *     - at startup (before this instance serves anything) with no other live instance,
- *       the cutoff is the sweep's start minus STARTUP_MARGIN_MS. Any instance that
- *       registers later writes only after the sweep began, so its blobs are newer; the
- *       margin absorbs the filesystem's coarse timestamp clock (a kernel tick, a few ms).
- *       It must stay well below a process restart (Node alone boots in >100 ms), or a
- *       blob written just before a crash would survive the restart's sweep;
- *     - otherwise (other instances live, or a periodic run while serving) the cutoff is
- *       now minus the grace period (default one hour), far longer than any gap between a
- *       blob's last byte and its metadata commit.
+ *  2. An unreferenced blob is deleted when its last write is older than a cutoff. No live
+ *     instance writes anything before it registers, so a blob older than every live
+ *     instance's registration (this one's too, once it serves) is no one's in-flight write:
+ *     - at startup (before this instance serves anything) the cutoff is the earliest
+ *       registration of the other live instances, or the sweep's start when there is none,
+ *       minus STARTUP_MARGIN_MS. So cluster workers starting together after a crash (each
+ *       seeing the other live) still collect what the crashed process left. The margin
+ *       absorbs the filesystem's coarse timestamp clock (a kernel tick, a few ms) and must
+ *       stay well below a process restart (Node alone boots in >100 ms), or a blob written
+ *       just before a crash would survive the restart's sweep;
+ *     - a periodic run while serving also counts this instance's own registration;
+ *     - never later than now minus the grace period (default one hour), which collects
+ *       garbage made while serving (a failed best-effort delete) by long-lived instances.
  *  The reference check and the deletion are not atomic, but nothing can start referencing
  *  an existing unreferenced blob: new references are only ever made to freshly written blobs.
  */
@@ -57,12 +60,14 @@ const STARTUP_MARGIN_MS = 50;
 export async function recoverStorage(opts: RecoveryOptions): Promise<RecoveryReport> {
   const started = Date.now();
   const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
-  const live = new Set(await opts.meta.instances.live());
+  const instances = await opts.meta.instances.live();
+  const live = new Set(instances.map((i) => i.id));
   live.add(opts.instanceId);
   const exclusive = live.size === 1;
   const report: RecoveryReport = { exclusive, tempFilesRemoved: 0, blobsScanned: 0, orphanBlobsRemoved: 0 };
   report.tempFilesRemoved = await opts.blobs.cleanTemp({ live, olderThan: new Date(started - graceMs), signal: opts.signal });
-  const cutoff = exclusive && opts.beforeServing ? started - STARTUP_MARGIN_MS : started - graceMs;
+  const writers = instances.filter((i) => !opts.beforeServing || i.id !== opts.instanceId).map((i) => i.registeredAt.getTime());
+  const cutoff = Math.max(started - graceMs, Math.min(started, ...writers) - STARTUP_MARGIN_MS);
 
   let batch: string[] = [];
   const sweep = async () => {

@@ -8,9 +8,15 @@ export interface InstanceLease {
   release(): Promise<void>;
 }
 
+export interface LiveInstance {
+  id: string;
+  /** When it registered: it writes nothing before this (garbage collection relies on it). */
+  registeredAt: Date;
+}
+
 export interface InstanceRegistry {
   /** Registers a live instance; its id names the instance's private temp area. */
   register(): Promise<InstanceLease>;
-  /** Ids of every live registration, this process's included. Dead ones are cleared. */
-  live(): Promise<string[]>;
+  /** Every live registration, this process's included. Dead ones are cleared. */
+  live(): Promise<LiveInstance[]>;
 }

@@ -13,20 +13,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { InstanceLease, InstanceRegistry } from '../instance-registry.js';
+import type { InstanceLease, InstanceRegistry, LiveInstance } from '../instance-registry.js';
 
 const LOCK_FILE = /^([0-9a-f]{32})\.(lock|tmp)$/;
 /** A .tmp file this old was abandoned mid-registration (registration takes milliseconds). */
 const STALE_TMP_MS = 60_000;
 
 export class SqliteInstanceRegistry implements InstanceRegistry {
-  private readonly held = new Map<string, Database.Database | undefined>();
+  private readonly held = new Map<string, { handle: Database.Database | undefined; registeredAt: Date }>();
 
   /** dir undefined: in-memory database, registrations are process-local. */
   constructor(private readonly dir: string | undefined) {}
 
   async register(): Promise<InstanceLease> {
     const id = randomBytes(16).toString('hex');
+    const registeredAt = new Date();
     let handle: Database.Database | undefined;
     if (this.dir !== undefined) {
       mkdirSync(this.dir, { recursive: true });
@@ -43,21 +44,21 @@ export class SqliteInstanceRegistry implements InstanceRegistry {
         throw e;
       }
     }
-    this.held.set(id, handle);
+    this.held.set(id, { handle, registeredAt });
     return { id, release: async () => this.release(id) };
   }
 
   private release(id: string): void {
     if (!this.held.has(id)) return;
-    const handle = this.held.get(id);
+    const handle = this.held.get(id)?.handle;
     this.held.delete(id);
     if (handle === undefined || this.dir === undefined) return;
     rmSync(join(this.dir, `${id}.lock`), { force: true });
     handle.close();
   }
 
-  async live(): Promise<string[]> {
-    const out = [...this.held.keys()];
+  async live(): Promise<LiveInstance[]> {
+    const out: LiveInstance[] = [...this.held].map(([id, h]) => ({ id, registeredAt: h.registeredAt }));
     if (this.dir === undefined) return out;
     let names: string[];
     try {
@@ -71,7 +72,8 @@ export class SqliteInstanceRegistry implements InstanceRegistry {
       const path = join(this.dir, name);
       if (m[2] === 'tmp' && !isOlderThan(path, STALE_TMP_MS)) continue;
       if (isLocked(path)) {
-        if (m[2] === 'lock') out.push(m[1] as string);
+        // The file was written once, at registration; its owner never touches it again.
+        if (m[2] === 'lock') out.push({ id: m[1] as string, registeredAt: mtimeOf(path) });
       } else {
         rmSync(path, { force: true });
       }
@@ -90,6 +92,15 @@ function isOlderThan(path: string, ms: number): boolean {
     return Date.now() - statSync(path).mtimeMs > ms;
   } catch {
     return false;
+  }
+}
+
+function mtimeOf(path: string): Date {
+  try {
+    return statSync(path).mtime;
+  } catch {
+    // Gone between the listing and now: treat as registered now (the safe side for GC).
+    return new Date();
   }
 }
 
