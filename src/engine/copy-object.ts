@@ -24,9 +24,13 @@ function changesSomething(input: CopyObjectInput, source: ObjectVersion): boolea
   return input.checksumAlgorithm !== undefined && input.checksumAlgorithm !== source.checksum?.algorithm;
 }
 
-function headersFor(input: CopyObjectInput, source: ObjectVersion): StoredHeaders {
+/**
+ * The destination's headers per x-amz-metadata-directive. Exported for copies between two
+ * engines (regions), which must give the same result as a copy within one.
+ */
+export function copiedHeaders(input: Pick<CopyObjectInput, 'metadataDirective' | 'headers'>, source: StoredHeaders): StoredHeaders {
   if (input.metadataDirective === 'REPLACE') return input.headers ?? { userMetadata: {} };
-  const headers: StoredHeaders = { ...source.headers };
+  const headers: StoredHeaders = { ...source };
   // Storage class and redirect location are per request even when metadata is copied.
   if (input.headers?.storageClass !== undefined) headers.storageClass = input.headers.storageClass;
   if (input.headers?.websiteRedirectLocation !== undefined) headers.websiteRedirectLocation = input.headers.websiteRedirectLocation;
@@ -56,7 +60,7 @@ export async function copyObject(ctx: EngineContext, input: CopyObjectInput): Pr
       bucket: input.dest.bucket,
       key: input.dest.key,
       owner: input.owner,
-      headers: headersFor(input, source),
+      headers: copiedHeaders(input, source.headers),
       tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? {}) : source.tags,
     },
     input.destConditions,

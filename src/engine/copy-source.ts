@@ -11,14 +11,15 @@ import { ingest, type Ingested } from './ingest.js';
 import { checkPreconditions } from './preconditions.js';
 import { resolveVersion, type VersionAddress } from './resolve-version.js';
 import { openSegments } from './segment-stream.js';
+import type { Readable } from 'node:stream';
 import type { ByteRange, ChecksumAlgorithm, Preconditions } from './types.js';
 
 const ATTEMPTS = 3;
 
-export function copyTooLarge(ctx: EngineContext): Error {
+export function copyTooLarge(maxCopySize: number): Error {
   return fail(
     'InvalidRequest',
-    `The specified copy source is larger than the maximum allowable size for a copy source: ${ctx.limits.maxCopySize}`,
+    `The specified copy source is larger than the maximum allowable size for a copy source: ${maxCopySize}`,
   );
 }
 
@@ -36,33 +37,48 @@ export interface CopySourceRequest {
   signal?: AbortSignal;
 }
 
-export async function copyFromSource(
-  ctx: EngineContext,
-  req: CopySourceRequest,
-): Promise<{ source: ObjectVersion; data: Ingested }> {
+/** The resolved source, with its bytes (the range, or all) open for reading. */
+export interface OpenedSource {
+  source: ObjectVersion;
+  range: ByteRange | undefined;
+  length: number;
+  stream: Readable;
+}
+
+/**
+ * Resolves a copy source, applies its conditions, range and size limit, and opens its bytes.
+ * Used by copies within this engine and by a region handing bytes to another region.
+ */
+export async function openCopySource(ctx: EngineContext, req: Omit<CopySourceRequest, 'algorithm' | 'elideEmpty'>): Promise<OpenedSource> {
   for (let attempt = 1; ; attempt++) {
     const source = await resolveVersion(ctx, req.source, 'copy', { withSegments: true, signal: req.signal });
     checkPreconditions(req.conditions, source, 'copy');
     const range = req.range?.(source);
     const length = range === undefined ? source.size : range.end - range.start + 1;
-    if (length > ctx.limits.maxCopySize) throw copyTooLarge(ctx);
+    if (length > ctx.limits.maxCopySize) throw copyTooLarge(ctx.limits.maxCopySize);
     req.validate?.(source);
     const stream = await openSegments(ctx.blobs, source.segments ?? [], source.size, range, req.signal);
-    if (stream === undefined) {
-      if (attempt >= ATTEMPTS) throw fail('Internal', 'The copy source data is missing.');
-      continue;
-    }
-    const algorithm = req.algorithm?.(source);
-    try {
-      const data = await ingest(ctx, stream, { contentLength: length }, {
-        maxSize: ctx.limits.maxCopySize,
-        elideEmpty: req.elideEmpty === true,
-        ...(algorithm ? { algorithm } : {}),
-        ...(req.signal ? { signal: req.signal } : {}),
-      });
-      return { source, data };
-    } finally {
-      stream.destroy();
-    }
+    if (stream !== undefined) return { source, range, length, stream };
+    // Overwritten while resolving: its blobs are gone; resolve again.
+    if (attempt >= ATTEMPTS) throw fail('Internal', 'The copy source data is missing.');
+  }
+}
+
+export async function copyFromSource(
+  ctx: EngineContext,
+  req: CopySourceRequest,
+): Promise<{ source: ObjectVersion; data: Ingested }> {
+  const { source, length, stream } = await openCopySource(ctx, req);
+  const algorithm = req.algorithm?.(source);
+  try {
+    const data = await ingest(ctx, stream, { contentLength: length }, {
+      maxSize: ctx.limits.maxCopySize,
+      elideEmpty: req.elideEmpty === true,
+      ...(algorithm ? { algorithm } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+    return { source, data };
+  } finally {
+    stream.destroy();
   }
 }

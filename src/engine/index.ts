@@ -10,4 +10,4 @@ export type * from './types.js';
 export { createStorageEngine, type StorageEngineOptions } from './storage-engine.js';
 export { DEFAULT_LIMITS, type EngineLimits } from './context.js';
 export { recoverStorage, DEFAULT_GRACE_MS, type RecoveryOptions, type RecoveryReport } from './recovery.js';
-export { checkPreconditions } from './preconditions.js';
+export { copiedHeaders } from './copy-object.js';

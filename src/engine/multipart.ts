@@ -124,29 +124,35 @@ export async function uploadPart(ctx: EngineContext, input: UploadPartInput): Pr
   return storePart(ctx, input, data);
 }
 
-export async function uploadPartCopy(ctx: EngineContext, input: UploadPartCopyInput): Promise<PartInfo & { sourceVersionId: string }> {
-  assertPartNumber(input.partNumber);
-  const upload = await ctx.meta.read((tx) => findUpload(tx, input.bucket, input.key, input.uploadId), { signal: input.signal });
-  const wanted = input.range;
-  if (wanted !== undefined && (wanted.start < 0 || wanted.end < wanted.start)) {
+/**
+ * x-amz-copy-source-range against the source (once its size is known): the shape first, then
+ * the bounds. Shared with copies between regions, which must refuse exactly the same ranges.
+ */
+export function checkCopySourceRange(wanted: { start: number; end: number }, size?: number): { start: number; end: number } {
+  if (wanted.start < 0 || wanted.end < wanted.start) {
     throw fail(
       'InvalidArgument',
       'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
       { details: { ArgumentName: 'x-amz-copy-source-range' } },
     );
   }
+  if (size !== undefined && wanted.end >= size) {
+    throw fail('InvalidArgument', `Range specified is not valid for source object of size: ${size}`, {
+      details: { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: `bytes=${wanted.start}-${wanted.end}` },
+    });
+  }
+  return wanted;
+}
+
+export async function uploadPartCopy(ctx: EngineContext, input: UploadPartCopyInput): Promise<PartInfo & { sourceVersionId: string }> {
+  assertPartNumber(input.partNumber);
+  const upload = await ctx.meta.read((tx) => findUpload(tx, input.bucket, input.key, input.uploadId), { signal: input.signal });
+  const wanted = input.range;
+  if (wanted !== undefined) checkCopySourceRange(wanted);
   const { source, data } = await copyFromSource(ctx, {
     source: input.source,
     conditions: input.sourceConditions,
-    range: (v) => {
-      if (wanted === undefined) return undefined;
-      if (wanted.end >= v.size) {
-        throw fail('InvalidArgument', `Range specified is not valid for source object of size: ${v.size}`, {
-          details: { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: `bytes=${wanted.start}-${wanted.end}` },
-        });
-      }
-      return wanted;
-    },
+    range: (v) => (wanted === undefined ? undefined : checkCopySourceRange(wanted, v.size)),
     algorithm: () => partAlgorithm(ctx, upload),
     signal: input.signal,
   });

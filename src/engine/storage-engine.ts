@@ -9,9 +9,12 @@ import * as buckets from './buckets.js';
 import { completeMultipartUpload } from './complete-multipart.js';
 import { createContext, type EngineLimits } from './context.js';
 import { copyObject } from './copy-object.js';
+import { openCopySource } from './copy-source.js';
+import { toObjectInfo } from './mappers.js';
 import { deleteObject } from './delete-object.js';
 import { listMultipartUploads, listObjects, listObjectVersions } from './listing.js';
 import * as multipart from './multipart.js';
+import { checkCopySourceRange } from './multipart.js';
 import { putObject } from './put-object.js';
 import { putReplica } from './put-replica.js';
 import * as replication from './replication.js';
@@ -70,6 +73,17 @@ export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
     claimReplicationTasks: (limit, now, leaseMs) => replication.claimReplicationTasks(ctx, limit, now, leaseMs),
     finishReplicationTask: (id, outcome) => replication.finishReplicationTask(ctx, id, outcome),
     replicationBacklog: (now) => replication.replicationBacklog(ctx, now),
+    async readCopySource(input) {
+      const wanted = input.range;
+      if (wanted) checkCopySourceRange(wanted);
+      const opened = await openCopySource(ctx, {
+        source: input.source,
+        ...(input.conditions ? { conditions: input.conditions } : {}),
+        ...(wanted ? { range: (v) => checkCopySourceRange(wanted, v.size) } : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      return { info: toObjectInfo(opened.source), tags: opened.source.tags, ...(opened.range ? { range: opened.range } : {}), body: opened.stream };
+    },
     putReplica: (input) => putReplica(ctx, input),
 
     close() {

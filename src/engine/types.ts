@@ -358,6 +358,21 @@ export type ReplicationOutcome =
   | { status: 'FAILED'; error: string }
   | { retryAt: Date; error: string };
 
+export interface CopySourceInput {
+  source: { bucket: string; key: string; versionId?: string };
+  /** x-amz-copy-source-range, inclusive. */
+  range?: { start: number; end: number };
+  conditions?: Preconditions;
+  signal?: AbortSignal;
+}
+
+export interface CopySourceRead {
+  info: ObjectInfo;
+  tags: Record<string, string>;
+  range?: ByteRange;
+  body: Readable;
+}
+
 /** A version (or delete marker) replicated into `destBucket`, keeping the source's version id. */
 export interface ReplicaWrite {
   destBucket: string;
@@ -419,6 +434,12 @@ export interface StorageEngine {
  * outbox, and storing replicas that arrive from another region.
  */
 export interface RegionEngine extends StorageEngine {
+  /**
+   * Opens a copy source as CopyObject and UploadPartCopy read it (copy-source conditions
+   * answer 412, a delete marker by version id is InvalidRequest, range and size limits
+   * apply), for a copy whose destination is in another region.
+   */
+  readCopySource(input: CopySourceInput): Promise<CopySourceRead>;
   /**
    * Replication outbox. Claims up to `limit` tasks due at `now` (oldest first, at most one
    * per key and destination so a key's versions arrive in order) and leases them for

@@ -1,11 +1,9 @@
 /**
  * The internal API end to end on loopback: HTTP clients (HttpBucketDirectory, RemoteRegion)
- * against createInternalApi served by the real HTTP server, backed by a small but complete
- * in-memory BucketDirectory (defined here until the SQLite one exists) and by RegionAccess
- * implementations over real embedded StorageEngines that apply the real residency rules,
- * so real bytes flow and real refusals travel.
+ * against createInternalApi served by the real HTTP server, backed by the SQLite
+ * BucketDirectory and by LocalRegion (the RegionAccess a region node serves) over real
+ * embedded engines, so real bytes flow and the real residency checks refuse.
  */
-import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -13,17 +11,20 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { EMPTY_SHA256, sha256Hex, SigV4Signer, UNSIGNED_PAYLOAD } from '../client/sigv4-signer.js';
-import { AppError, fail, isAppError, type ErrorCode } from '../core/errors.js';
+import { AppError, isAppError, type ErrorCode } from '../core/errors.js';
 import { bytesOf, openHarness, pattern, type Harness } from '../engine/embedded/harness.js';
 import type { StorageEngine } from '../engine/types.js';
+import { versionIdGenerator } from '../engine/ids.js';
+import { LocalRegion } from '../placement/local-region.js';
+import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
-import type { BucketDirectory, BucketEntry, ReadForCopyInput, ReadForCopyResult, RegionAccess, ReplicaInput } from '../placement/ports.js';
-import { checkTransfer, findRegion, type ResidencyPolicy } from '../residency/policy.js';
+import type { BucketEntry, ReadForCopyInput, RegionAccess } from '../placement/ports.js';
+import type { ResidencyPolicy } from '../residency/policy.js';
 import type { Region, Topology } from '../topology/types.js';
 import { HttpBucketDirectory } from './http-directory.js';
 import { nodeCredentials } from './node-credentials.js';
 import { RemoteRegion } from './remote-region.js';
-import { createInternalApi } from './server.js';
+import { createInternalApi, errorToResponse } from './server.js';
 import { encodeHeaderJson, INTERNAL_PREFIX, INTERNAL_SERVICE, REPLICA_HEADER } from './wire.js';
 
 // ---- stand-ins for the lead's SqliteBucketDirectory and LocalRegion ------------------------
@@ -41,55 +42,7 @@ export const TEST_TOPOLOGY: Topology = {
 
 
 /** A region's data in a real engine; residency checked with the real rules against the directory. */
-export class EngineRegion implements RegionAccess {
-  readonly local = true;
-  constructor(
-    readonly regionId: string,
-    private readonly engine: StorageEngine,
-    private readonly directory: BucketDirectory,
-    private readonly topology: Topology = TEST_TOPOLOGY,
-  ) {}
-
-  private async residencyOf(bucket: string) {
-    const e = await this.directory.lookup(bucket);
-    if (e === undefined) throw fail('NoSuchBucket', 'The specified bucket does not exist', { resource: `/${bucket}`, details: { BucketName: bucket } });
-    return { bucket, region: findRegion(this.topology, e.region)!, policy: e.residency };
-  }
-
-  async readForCopy(input: ReadForCopyInput): Promise<ReadForCopyResult> {
-    checkTransfer(this.topology, await this.residencyOf(input.source.bucket), await this.residencyOf(input.dest.bucket), input.action);
-    const got = await this.engine.getObject({
-      ...input.source,
-      ...(input.range === undefined ? {} : { range: input.range }),
-      ...(input.conditions === undefined ? {} : { conditions: input.conditions }),
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
-    });
-    const { tags } = await this.engine.getObjectTagging({ bucket: input.source.bucket, key: input.source.key, versionId: got.info.versionId });
-    return { info: got.info, tags, body: got.body, ...(got.range === undefined ? {} : { range: got.range }) };
-  }
-
-  async putReplica(input: ReplicaInput): Promise<void> {
-    checkTransfer(this.topology, await this.residencyOf(input.sourceBucket), await this.residencyOf(input.destBucket), 'Replication');
-    if (input.deleteMarker) {
-      await this.engine.deleteObject({ bucket: input.destBucket, key: input.key, owner: 'replication' });
-      return;
-    }
-    if (input.body === undefined) throw fail('InvalidRequest', 'A replica of a version needs a body.');
-    await this.engine.putObject({
-      bucket: input.destBucket,
-      key: input.key,
-      owner: 'replication',
-      body: input.body,
-      claims: {
-        ...(input.size === undefined ? {} : { contentLength: input.size }),
-        ...(input.checksum === undefined ? {} : { checksum: { algorithm: input.checksum.algorithm, value: input.checksum.value } }),
-      },
-      headers: input.headers ?? { userMetadata: {} },
-      ...(input.tags === undefined ? {} : { tags: input.tags }),
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
-    });
-  }
-}
+const newVersionId = versionIdGenerator();
 
 // ---- the deployment under test -------------------------------------------------------------
 
@@ -100,7 +53,7 @@ const OWNER = 'acct-1';
 let fra: Harness;
 let par: Harness;
 let directory: SqliteBucketDirectory;
-let localFra: EngineRegion;
+let localFra: LocalRegion;
 let server: RunningServer;
 let endpoint: string;
 const closers: (() => unknown)[] = [];
@@ -124,6 +77,8 @@ function entry(name: string, region: string, zones: string[], owner = OWNER): Bu
 async function bucket(h: Harness, e: BucketEntry): Promise<void> {
   await directory.reserve(e);
   await h.engine.createBucket({ name: e.name, owner: e.owner, region: e.region });
+  // Replicas keep their source's version id, which needs versioning at the destination.
+  await h.engine.putBucketVersioning(e.name, 'Enabled');
 }
 
 async function putObject(engine: StorageEngine, b: string, key: string, data: Buffer, tags?: Record<string, string>) {
@@ -190,14 +145,14 @@ before(async () => {
   fra = await openHarness();
   par = await openHarness();
   directory = new SqliteBucketDirectory(':memory:');
-  localFra = new EngineRegion('eu-fra', fra.engine, directory);
+  localFra = new LocalRegion({ regionId: 'eu-fra', engine: fra.engine, topology: TEST_TOPOLOGY, directory });
   const api = createInternalApi({
     clusterSecret: SECRET,
     knownNodes: NODES,
     directory,
     regions: new Map<string, RegionAccess>([
       ['eu-fra', localFra],
-      ['eu-par', new EngineRegion('eu-par', par.engine, directory)],
+      ['eu-par', new LocalRegion({ regionId: 'eu-par', engine: par.engine, topology: TEST_TOPOLOGY, directory })],
     ]),
   });
   server = await startHttpServer({
@@ -314,11 +269,16 @@ describe('region routes', () => {
     const failed = await appError(fraRemote.readForCopy(copyInput(src, 'eu-dst', { conditions: { ifMatch: '"nope"' } })));
     assert.equal(failed.code, 'PreconditionFailed');
     sameError(failed, await appError(localFra.readForCopy(copyInput(src, 'eu-dst', { conditions: { ifMatch: '"nope"' } }))));
-    // 304 carries no body: this error travels in a header.
+    // Copy-source conditions answer 412, never 304 (x-amz-copy-source-if-modified-since).
     const future = { ifModifiedSince: new Date(Date.now() + 86_400_000 * 365 * 10) };
     const notModified = await appError(fraRemote.readForCopy(copyInput(src, 'eu-dst', { conditions: future })));
-    assert.equal(notModified.code, 'NotModified');
+    assert.equal(notModified.code, 'PreconditionFailed');
     sameError(notModified, await appError(localFra.readForCopy(copyInput(src, 'eu-dst', { conditions: future }))));
+    // Any route's 304 (which cannot carry a body) would travel in a header instead.
+    const res304 = errorToResponse(new AppError('NotModified', 'Not Modified'), 'req-1');
+    assert.equal(res304.status, 304);
+    assert.equal(res304.body, undefined);
+    assert.ok(typeof res304.headers['x-sovra-error'] === 'string');
   });
 
   test('refusals raised in the remote region arrive as the same AppError', async () => {
@@ -355,7 +315,7 @@ describe('region routes', () => {
       sourceBucket: 'eu-src',
       destBucket: 'eu-dst',
       key: 'rep.txt',
-      versionId: 'v-1',
+      versionId: newVersionId(new Date()),
       lastModified: new Date(),
       deleteMarker: false,
       headers: { contentType: 'text/x-replica', userMetadata: { colour: 'green' } },
@@ -371,11 +331,11 @@ describe('region routes', () => {
     assert.deepEqual(stored.info.checksum, checksum);
     assert.deepEqual((await par.engine.getObjectTagging({ bucket: 'eu-dst', key: 'rep.txt' })).tags, { replicated: 'yes' });
 
-    await parRemote.putReplica({ sourceBucket: 'eu-src', destBucket: 'eu-dst', key: 'rep.txt', versionId: 'v-2', lastModified: new Date(), deleteMarker: true });
+    await parRemote.putReplica({ sourceBucket: 'eu-src', destBucket: 'eu-dst', key: 'rep.txt', versionId: newVersionId(new Date()), lastModified: new Date(), deleteMarker: true });
     assert.equal((await appError(par.engine.getObject({ bucket: 'eu-dst', key: 'rep.txt' }))).code, 'NoSuchKey');
 
     const refused = await appError(
-      parRemote.putReplica({ sourceBucket: 'de-only', destBucket: 'eu-dst', key: 'k', versionId: 'v', lastModified: new Date(), deleteMarker: false, size: 4, body: Readable.from([Buffer.from('data')]) }),
+      parRemote.putReplica({ sourceBucket: 'de-only', destBucket: 'eu-dst', key: 'k', versionId: newVersionId(new Date()), lastModified: new Date(), deleteMarker: false, size: 4, body: Readable.from([Buffer.from('data')]) }),
     );
     assert.equal(refused.code, 'ResidencyViolation');
     assert.match(refused.message, /Replication refused: bucket 'de-only' may live only in \[DE\]/);
@@ -426,7 +386,7 @@ describe('region routes', () => {
         sourceBucket: 'eu-src',
         destBucket: 'eu-dst',
         key: 'big-corrupt.bin',
-        versionId: 'v',
+        versionId: newVersionId(new Date()),
         lastModified: new Date(),
         deleteMarker: false,
         size,
@@ -528,7 +488,7 @@ describe('authentication', () => {
 
   test('replica metadata must be signed', async () => {
     const fraKey = nodeCredentials(SECRET, 'eu-par');
-    const meta = encodeHeaderJson({ sourceBucket: 'eu-src', destBucket: 'eu-dst', key: 'forged', versionId: 'v', lastModified: new Date(), deleteMarker: true });
+    const meta = encodeHeaderJson({ sourceBucket: 'eu-src', destBucket: 'eu-dst', key: 'forged', versionId: newVersionId(new Date()), lastModified: new Date(), deleteMarker: true });
     const s = signAs(fraKey, 'eu-par').sign({ method: 'PUT', host: host(), path: `${INTERNAL_PREFIX}regions/eu-par/replicas`, payloadHash: EMPTY_SHA256 });
     const answer = await raw('PUT', s.path, { ...s.headers, [REPLICA_HEADER]: meta });
     assert.deepEqual([answer.status, answer.body.code], [403, 'AccessDenied']);
@@ -553,7 +513,7 @@ test('a peer that is down is Unavailable, naming the peer', async () => {
   const e2 = await appError(dir.lookup('b'));
   assert.equal(e2.code, 'Unavailable');
   assert.match(e2.message, /^control plane \(/);
-  const e3 = await appError(region.putReplica({ sourceBucket: 'a', destBucket: 'b', key: 'k', versionId: 'v', lastModified: new Date(), deleteMarker: false, size: 3, body: Readable.from([Buffer.from('abc')]) }));
+  const e3 = await appError(region.putReplica({ sourceBucket: 'a', destBucket: 'b', key: 'k', versionId: newVersionId(new Date()), lastModified: new Date(), deleteMarker: false, size: 3, body: Readable.from([Buffer.from('abc')]) }));
   assert.equal(e3.code, 'Unavailable');
   region.close();
   await dir.close();

@@ -5,8 +5,7 @@
  * the receiving side's (putReplica: before any byte is stored), whatever the caller
  * checked already.
  */
-import { fail, isAppError } from '../core/errors.js';
-import { checkPreconditions } from '../engine/index.js';
+import { fail } from '../core/errors.js';
 import type { RegionEngine } from '../engine/types.js';
 import { checkTransfer, findRegion, type BucketResidency } from '../residency/policy.js';
 import type { Topology } from '../topology/types.js';
@@ -29,8 +28,6 @@ export function residencyOf(topology: Topology, e: BucketEntry): BucketResidency
   if (!region) throw fail('Internal', `bucket ${e.name} is placed in region ${e.region}, which is not in the topology`);
   return { bucket: e.name, region, policy: e.residency };
 }
-
-const S3_MAX_COPY_SIZE = 5 * 1024 ** 3;
 
 export class LocalRegion implements RegionAccess {
   readonly local = true;
@@ -57,44 +54,12 @@ export class LocalRegion implements RegionAccess {
     const dest = await mustLookup(directory, input.dest.bucket);
     checkTransfer(topology, residencyOf(topology, src), residencyOf(topology, dest), input.action);
 
-    const at = { bucket: src.name, key: input.source.key, ...(input.source.versionId !== undefined ? { versionId: input.source.versionId } : {}) };
-    let head;
-    try {
-      head = await engine.headObject({ ...at, ...(input.signal ? { signal: input.signal } : {}) });
-    } catch (e) {
-      if (isAppError(e) && e.code === 'MethodNotAllowed') {
-        throw fail('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.');
-      }
-      throw e;
-    }
-    const info = head.info;
-    checkPreconditions(input.conditions, info, 'copy');
-    const wanted = input.range;
-    if (wanted !== undefined) {
-      if (wanted.start < 0 || wanted.end < wanted.start) {
-        throw fail('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', {
-          details: { ArgumentName: 'x-amz-copy-source-range' },
-        });
-      }
-      if (wanted.end >= info.size) {
-        throw fail('InvalidArgument', `Range specified is not valid for source object of size: ${info.size}`, {
-          details: { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: `bytes=${wanted.start}-${wanted.end}` },
-        });
-      }
-    }
-    const length = wanted ? wanted.end - wanted.start + 1 : info.size;
-    if (length > S3_MAX_COPY_SIZE) {
-      throw fail('InvalidRequest', `The specified copy source is larger than the maximum allowable size for a copy source: ${S3_MAX_COPY_SIZE}`);
-    }
-    const { tags } = await engine.getObjectTagging({ bucket: src.name, key: info.key, versionId: info.versionId });
-    // Pin the version read; If-Match guards a 'null' version overwritten in between.
-    const got = await engine.getObject({
-      bucket: src.name, key: info.key, versionId: info.versionId,
-      conditions: { ifMatch: info.etag },
-      ...(wanted && length > 0 ? { range: { start: wanted.start, end: wanted.end } } : {}),
+    return engine.readCopySource({
+      source: input.source,
+      ...(input.range ? { range: input.range } : {}),
+      ...(input.conditions ? { conditions: input.conditions } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     });
-    return { info: got.info, tags, ...(got.range ? { range: got.range } : {}), body: got.body };
   }
 
   async putReplica(input: ReplicaInput): Promise<void> {

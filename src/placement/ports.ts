@@ -5,7 +5,7 @@
  * them is the same code in both deployment modes.
  */
 import type { Readable } from 'node:stream';
-import type { ByteRange, ObjectInfo, Preconditions, ReplicaWrite } from '../engine/types.js';
+import type { CopySourceRead, Preconditions, ReplicaWrite } from '../engine/types.js';
 import type { ResidencyPolicy } from '../residency/policy.js';
 
 /** A bucket as the global directory knows it. Object keys and contents are never here. */
@@ -57,12 +57,7 @@ export interface ReadForCopyInput {
   signal?: AbortSignal;
 }
 
-export interface ReadForCopyResult {
-  info: ObjectInfo;
-  tags: Record<string, string>;
-  range?: ByteRange;
-  body: Readable;
-}
+export type ReadForCopyResult = CopySourceRead;
 
 /** One object version (or delete marker) replicated from `sourceBucket` into `destBucket`. */
 export interface ReplicaInput extends ReplicaWrite {

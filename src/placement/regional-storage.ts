@@ -11,11 +11,11 @@
  * ports).
  */
 import { fail } from '../core/errors.js';
+import { copiedHeaders } from '../engine/index.js';
 import type {
   Bucket,
   CopyObjectInput,
   CopyResult,
-  ObjectHeaders,
   PartInfo,
   ReplicationConfig,
   StorageEngine,
@@ -189,14 +189,6 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     const [src, dest] = await Promise.all([mustLookup(directory, sourceBucket), mustLookup(directory, destBucket)]);
     checkTransfer(topology, residencyOf(topology, src), residencyOf(topology, dest), action);
     return { src, dest };
-  }
-
-  function copiedHeaders(input: CopyObjectInput, source: ObjectHeaders): ObjectHeaders {
-    if (input.metadataDirective === 'REPLACE') return input.headers ?? { userMetadata: {} };
-    const headers: ObjectHeaders = { ...source };
-    if (input.headers?.storageClass !== undefined) headers.storageClass = input.headers.storageClass;
-    if (input.headers?.websiteRedirectLocation !== undefined) headers.websiteRedirectLocation = input.headers.websiteRedirectLocation;
-    return headers;
   }
 
   async function copyObject(input: CopyObjectInput): Promise<CopyResult> {

@@ -100,6 +100,9 @@ describe('admin API: regions and residency', () => {
     assert.deepEqual((await call('GET', `buckets/${b}/residency`)).json['zones'], ['DE'], 'unchanged');
     const method = await call('DELETE', 'regions');
     assert.equal(method.status, 405);
+    const nowhere = await call('GET', 'no-such-resource');
+    assert.equal(nowhere.status, 400);
+    assert.match(nowhere.json['error'].message, /No admin API resource at \/admin\/v1\/no-such-resource; see \/admin\/v1\/openapi\.json/);
   });
 
   it('sets an account\'s mandatory policy, refusing one its buckets already break', async () => {

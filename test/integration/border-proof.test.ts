@@ -20,6 +20,7 @@ import {
   DeleteObjectCommand,
   GetBucketLocationCommand,
   GetObjectCommand,
+  ListBucketsCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketReplicationCommand,
@@ -139,6 +140,17 @@ describe('border proof: a DE-only bucket never reaches France', () => {
     assert.equal(misrouted.headers['x-amz-bucket-region'], 'de-fra');
     const listThere = await failure(client('fr-par').send(new ListObjectsV2Command({ Bucket: 'de-src' })));
     assert.equal(listThere.status, 301);
+    // The control plane's endpoint lists buckets and redirects; it never carries object data.
+    const cp = new S3Client({ endpoint: nodes.get('control-plane')?.url ?? '', region: 'de-fra', forcePathStyle: true, credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET }, maxAttempts: 1 });
+    try {
+      const names = ((await cp.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => `${b.Name}@${b.BucketRegion}`).sort();
+      assert.deepEqual(names, ['de-copies@de-ber', 'de-replica@de-ber', 'de-src@de-fra', 'fr-dst@fr-par']);
+      const viaCp = await failure(cp.send(new GetObjectCommand({ Bucket: 'de-src', Key: k0 })));
+      assert.equal(viaCp.status, 301);
+      assert.equal(viaCp.headers['x-amz-bucket-region'], 'de-fra');
+    } finally {
+      cp.destroy();
+    }
     // Any endpoint tells where a bucket lives, as S3 does.
     assert.equal((await client('fr-par').send(new GetBucketLocationCommand({ Bucket: 'de-src' }))).LocationConstraint, 'de-fra');
 

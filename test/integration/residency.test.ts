@@ -282,6 +282,20 @@ describe('mandatory residency from config', () => {
 });
 
 describe('topology changes', () => {
+  it('refuses a data directory in the single-region layout of session 1 and touches nothing', async () => {
+    const { mkdtempSync, rmSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = mkdtempSync(join(tmpdir(), 'sovra-legacy-'));
+    try {
+      writeFileSync(join(dataDir, 'meta.db'), 'old metadata');
+      await assert.rejects(startTestServer({ dataDir }), /holds a single-region data directory \(meta\.db at its top level\)/);
+      assert.deepEqual(readdirSync(dataDir), ['meta.db']);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start on a topology that would strand buckets, and loses nothing', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
