@@ -60,6 +60,17 @@ export const ErrorCodes = {
   ResidencyViolation: 'ResidencyViolation',
   SlowDown: 'SlowDown',
   InvalidURI: 'InvalidURI',
+  // accounts and policies (admin API; MalformedPolicy also on PutBucketPolicy)
+  MalformedPolicy: 'MalformedPolicy',
+  NoSuchAccount: 'NoSuchAccount',
+  NoSuchUser: 'NoSuchUser',
+  NoSuchAccessKey: 'NoSuchAccessKey',
+  NoSuchPolicy: 'NoSuchPolicy',
+  NoSuchToken: 'NoSuchToken',
+  EntityAlreadyExists: 'EntityAlreadyExists',
+  IdempotencyKeyReused: 'IdempotencyKeyReused',
+  InvalidRegion: 'InvalidRegion',
+  Conflict: 'Conflict',
   // routing: the bucket lives in a region another endpoint serves
   PermanentRedirect: 'PermanentRedirect',
   // bucket configuration that is readable but not set (S3 answers 404 with these codes)
