@@ -205,6 +205,8 @@ export interface TenancyService {
   // users
   createUser(actor: Principal, accountId: string, input: CreateUserInput): Promise<User>;
   getUser(actor: Principal, userId: string): Promise<User>;
+  /** The user named `userName` in the account with this id or name. */
+  findUser(actor: Principal, accountIdOrName: string, userName: string): Promise<User>;
   listUsers(actor: Principal, accountId: string, page: PageRequest): Promise<Page<User>>;
   updateUser(actor: Principal, userId: string, input: { admin?: boolean; status?: Status }): Promise<User>;
   deleteUser(actor: Principal, userId: string): Promise<void>;
@@ -246,4 +248,25 @@ export interface AccountDirectory {
 /** Where grants and uses of cross-account access are recorded. */
 export interface AccessRecorder {
   record(event: Omit<AccessEvent, 'id' | 'at'> & { at?: string }): Promise<void>;
+}
+
+/**
+ * Replays of mutating admin calls: the same (user, Idempotency-Key) with the same request
+ * fingerprint returns the first response again instead of acting twice; with a different
+ * fingerprint it fails with IdempotencyKeyReused. Entries are kept 24 hours.
+ */
+export interface IdempotencyLedger {
+  run(
+    userId: string,
+    key: string,
+    fingerprint: string,
+    act: () => Promise<{ status: number; body: unknown }>,
+  ): Promise<{ status: number; body: unknown; replayed: boolean }>;
+}
+
+/** Where an account's mandatory residency policy is kept and enforced (the placement directory). */
+export interface MandatoryResidencyPort {
+  get(accountId: string): Promise<string[] | undefined>;
+  /** Refuses (with the offending buckets) a policy existing buckets break; undefined removes it. */
+  put(accountId: string, zones: string[] | undefined): Promise<string[] | undefined>;
 }
