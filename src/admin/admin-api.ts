@@ -1,127 +1,86 @@
 /**
- * The admin API (/admin/v1/...): JSON over HTTP, SigV4-authenticated like the S3 API (any
- * S3 tool's credentials work; the same keys). This first part serves the regions of the
- * topology and residency policies of buckets and accounts; the tenancy work adds accounts,
- * users and keys under the same prefix. The OpenAPI document is at /admin/v1/openapi.json.
+ * The admin API (/admin/v1/...): JSON over HTTP, authenticated with SigV4 (the S3 API's
+ * keys) or a bearer token. It serves the topology's regions, residency policies, and the
+ * account hierarchy (partners, customers, users, access keys, identity policies, tokens,
+ * sovereignty records) through the tenancy service, which enforces who may do what.
+ * The OpenAPI document is at /admin/v1/openapi.json. Every POST honours an
+ * Idempotency-Key header; PUT, PATCH and DELETE are idempotent by nature.
  */
+import { createHash } from 'node:crypto';
 import { fail } from '../core/errors.js';
 import type { Placement } from '../placement/regional-storage.js';
-import { authenticateRequest, checkSigningRegion } from '../s3/authenticate-request.js';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
-import type { KeyStore, Principal } from '../tenancy/index.js';
-import { parseLocation, parseRttList, recommendRegions } from '../topology/index.js';
-import type { Region } from '../topology/types.js';
-import { jsonError, jsonResponse, readJsonBody, zonesField } from './json.js';
+import type { CredentialResolver, IdempotencyLedger, TenancyService } from '../tenancy/model.js';
+import type { KeyStore } from '../tenancy/principal.js';
+import { authenticateAdmin } from './authenticate.js';
+import { keyStoreCredentials } from './key-store-credentials.js';
+import { jsonError, jsonResponse, parseJson, readBody } from './json.js';
 import { openApiDocument } from './openapi.js';
+import { compileRoute, paramsOf, type AdminRoute, type Reply } from './route.js';
+import { accountRoutes } from './routes/accounts.js';
+import { keyRoutes } from './routes/keys.js';
+import { policyRoutes } from './routes/policies.js';
+import { regionRoutes } from './routes/regions.js';
+import { residencyRoutes } from './routes/residency.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
+
+export { regionJson } from './routes/regions.js';
+export type { AdminCall, AdminRoute, Reply } from './route.js';
 
 export const ADMIN_PREFIX = '/admin/v1/';
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'idempotent-replayed';
 
-export interface AdminDeps {
-  keys: KeyStore;
+interface CommonDeps {
   placement: Placement;
-  /** The operator's account: may manage any account's mandatory policy. */
-  operatorAccountId: string;
   maxSkewSeconds: number;
   now?: () => Date;
   onInternalError?: (err: unknown, requestId: string) => void;
-  /** Extra routes (e.g. nearest-region recommendations), tried before 404. */
+  /** Extra routes (e.g. nearest-region recommendations), tried after the built-in ones. */
   extraRoutes?: AdminRoute[];
 }
 
-export interface AdminCall {
-  req: ProtocolRequest;
-  principal: Principal;
-  params: string[];
-  query: URLSearchParams;
-  body(): Promise<unknown>;
+export interface AdminDeps extends CommonDeps {
+  /** Request authentication: the principal behind an access key or a bearer token. */
+  credentials: CredentialResolver;
+  tenancy: TenancyService;
+  idempotency: IdempotencyLedger;
 }
 
-export interface AdminRoute {
-  method: string;
-  pattern: RegExp;
-  run(call: AdminCall): Promise<ProtocolResponse>;
+/**
+ * Transitional, until the app wires the tenancy service: the storage core's root key only;
+ * regions and residency are served, the account routes are not.
+ */
+export interface KeyStoreAdminDeps extends CommonDeps {
+  keys: KeyStore;
+  operatorAccountId: string;
 }
 
-export function regionJson(r: Region): Record<string, unknown> {
-  return {
-    id: r.id, name: r.name, city: r.city, country: r.country, zones: r.zones,
-    ...(r.endpoint ? { endpoint: r.endpoint } : {}),
-    ...(r.location ? { location: r.location } : {}),
-  };
-}
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-export function createAdminApi(deps: AdminDeps) {
-  const { placement } = deps;
-  const now = deps.now ?? (() => new Date());
-
-  async function ownedBucket(call: AdminCall, name: string): Promise<void> {
-    const entry = await placement.lookupBucket(name);
-    if (entry.owner !== call.principal.accountId && call.principal.accountId !== deps.operatorAccountId) {
-      throw fail('AccessDenied', 'Access Denied', { resource: `/${name}` });
-    }
-  }
-
-  function mayManageAccount(call: AdminCall, accountId: string): void {
-    if (call.principal.accountId !== deps.operatorAccountId && call.principal.accountId !== accountId) throw fail('AccessDenied', 'Access Denied');
-  }
-
-  const routes: AdminRoute[] = [
-    {
-      method: 'GET', pattern: /^regions$/,
-      run: async () => jsonResponse(200, { defaultRegion: placement.topology.defaultRegion, regions: placement.topology.regions.map(regionJson) }),
-    },
-    {
-      method: 'GET', pattern: /^regions\/nearest$/,
-      run: async (c) => {
-        const q = c.query;
-        const given = ['from', 'location', 'rtt'].filter((k) => q.has(k));
-        if (given.length !== 1) throw fail('InvalidArgument', 'Give exactly one of from=<region>, location=<lat,lon> or rtt=<region=ms,...>.');
-        const from = q.has('from') ? { region: q.get('from') ?? '' } : q.has('location') ? { location: parseLocation(q.get('location') ?? '') } : { rttMs: parseRttList(q.get('rtt') ?? '') };
-        const zones = q.get('zones');
-        const ranked = recommendRegions(placement.topology, { from, ...(zones ? { zones: zones.split(',') } : {}) });
-        return jsonResponse(200, {
-          recommended: ranked[0]?.region.id ?? null,
-          candidates: ranked.map((r) => ({ region: r.region.id, rttMs: r.rttMs ?? null, basis: r.basis })),
-        });
-      },
-    },
-    {
-      method: 'GET', pattern: /^buckets\/([^/]+)\/residency$/,
-      run: async (c) => {
-        const name = c.params[0] ?? '';
-        await ownedBucket(c, name);
-        return jsonResponse(200, await placement.getResidency(name));
-      },
-    },
-    {
-      method: 'PUT', pattern: /^buckets\/([^/]+)\/residency$/,
-      run: async (c) => {
-        const name = c.params[0] ?? '';
-        const zones = zonesField(await c.body());
-        await ownedBucket(c, name);
-        return jsonResponse(200, await placement.putResidency(name, zones ?? undefined));
-      },
-    },
-    {
-      method: 'GET', pattern: /^accounts\/([^/]+)\/residency$/,
-      run: async (c) => {
-        const id = c.params[0] ?? '';
-        mayManageAccount(c, id);
-        return jsonResponse(200, { account: id, mandatory: (await placement.getAccountResidency(id)) ?? null });
-      },
-    },
-    {
-      method: 'PUT', pattern: /^accounts\/([^/]+)\/residency$/,
-      run: async (c) => {
-        const id = c.params[0] ?? '';
-        const zones = zonesField(await c.body());
-        // Placing a mandatory policy is the operator's (later: the partner's or customer admin's) act.
-        if (c.principal.accountId !== deps.operatorAccountId) throw fail('AccessDenied', 'Only the operator may set an account\'s mandatory residency policy.');
-        return jsonResponse(200, { account: id, mandatory: (await placement.putAccountResidency(id, zones ?? undefined)) ?? null });
-      },
-    },
+/** The routes an API with these deps serves (the OpenAPI test compares them with the document). */
+export function adminRoutes(deps: AdminDeps | KeyStoreAdminDeps): AdminRoute[] {
+  const tenancy = 'tenancy' in deps ? deps.tenancy : undefined;
+  return [
+    ...regionRoutes(deps.placement),
+    ...residencyRoutes(deps.placement, tenancy),
+    ...(tenancy ? [...sessionRoutes(tenancy), ...accountRoutes(tenancy), ...userRoutes(tenancy), ...keyRoutes(tenancy), ...policyRoutes(tenancy)] : []),
     ...(deps.extraRoutes ?? []),
   ];
+}
+
+function render(reply: Reply, headers: Record<string, string> = {}): ProtocolResponse {
+  if (reply.body === undefined || reply.body === null) return { status: reply.status, headers };
+  return jsonResponse(reply.status, reply.body, headers);
+}
+
+export function createAdminApi(deps: AdminDeps | KeyStoreAdminDeps) {
+  const { placement } = deps;
+  const now = deps.now ?? (() => new Date());
+  const credentials = 'credentials' in deps ? deps.credentials : keyStoreCredentials(deps.keys, deps.operatorAccountId);
+  const idempotency = 'idempotency' in deps ? deps.idempotency : undefined;
+  const routes = adminRoutes(deps).map(compileRoute);
 
   async function run(req: ProtocolRequest): Promise<ProtocolResponse> {
     const path = req.rawPath.slice(ADMIN_PREFIX.length);
@@ -131,13 +90,26 @@ export function createAdminApi(deps: AdminDeps) {
     if (candidates.length === 0) throw fail('InvalidRequest', `No admin API resource at ${req.rawPath}; see ${ADMIN_PREFIX}openapi.json.`);
     const route = candidates.find((r) => r.method === req.method);
     if (!route) throw fail('MethodNotAllowed', `${req.method} is not allowed on ${req.rawPath}.`, { headers: { allow: candidates.map((r) => r.method).join(', ') } });
-    const auth = await authenticateRequest(req, { keys: deps.keys, now: now(), maxSkewSeconds: deps.maxSkewSeconds });
-    if (auth.anonymous) throw fail('AccessDenied', 'The admin API needs a signed request (AWS Signature V4).');
-    checkSigningRegion(auth, placement.topology.regions.map((r) => r.id), placement.topology.defaultRegion);
-    const principal = (await deps.keys.lookup(auth.accessKeyId))?.principal;
-    if (!principal) throw fail('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
-    const params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
-    return route.run({ req, principal, params, query: new URLSearchParams(req.rawQuery), body: () => readJsonBody(req, auth.payload) });
+    const auth = await authenticateAdmin(req, {
+      credentials, now: now(), maxSkewSeconds: deps.maxSkewSeconds,
+      regions: placement.topology.regions.map((r) => r.id), defaultRegion: placement.topology.defaultRegion,
+    });
+    const params = paramsOf(route, path);
+    const raw = await readBody(req, auth.payload);
+    const call = { req, principal: auth.principal, params, query: new URLSearchParams(req.rawQuery), body: async () => parseJson(raw), text: async () => raw.toString('utf8') };
+
+    const key = req.headers[IDEMPOTENCY_HEADER];
+    if (key === undefined || route.method !== 'POST') return render(await route.run(call));
+    const keyText = Array.isArray(key) ? key.join(',') : key;
+    if (!IDEMPOTENCY_KEY.test(keyText)) throw fail('InvalidArgument', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.', { details: { header: 'Idempotency-Key' } });
+    if (!idempotency) return render(await route.run(call));
+    // The same key with another request is a client bug, refused rather than replayed.
+    const fingerprint = `${req.method} ${req.rawPath}?${req.rawQuery} ${createHash('sha256').update(raw).digest('hex')}`;
+    const result = await idempotency.run(auth.principal.userId, keyText, fingerprint, async () => {
+      const reply = await route.run(call);
+      return { status: reply.status, body: reply.body ?? null };
+    });
+    return render({ status: result.status, body: result.body }, result.replayed ? { [REPLAYED_HEADER]: 'true' } : {});
   }
 
   return {

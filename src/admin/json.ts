@@ -24,8 +24,11 @@ export function jsonError(err: unknown, requestId: string, onInternal?: (e: unkn
   return jsonResponse(S3_ERRORS[code].status, body, isAppError(err) ? (err.headers ?? {}) : {});
 }
 
-/** Reads a JSON body; the signature must cover it (signed payload hash), so it cannot be swapped. */
-export async function readJsonBody(req: ProtocolRequest, payload: PayloadMode, maxBytes = 64 * 1024): Promise<unknown> {
+/**
+ * Reads the whole body. A SigV4 signature must cover it (signed payload hash), so it cannot
+ * be swapped; bearer-token requests (payload undefined) rely on TLS instead.
+ */
+export async function readBody(req: ProtocolRequest, payload: PayloadMode | undefined, maxBytes = 64 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req.body as AsyncIterable<Buffer>) {
@@ -34,11 +37,18 @@ export async function readJsonBody(req: ProtocolRequest, payload: PayloadMode, m
     chunks.push(chunk);
   }
   const buf = Buffer.concat(chunks, size);
-  if (payload.kind !== 'signed') throw fail('InvalidRequest', 'Admin API requests must sign their body (x-amz-content-sha256 with the body\'s SHA-256).');
-  if (createHash('sha256').update(buf).digest('hex') !== payload.sha256Hex) {
-    throw fail('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  if (payload !== undefined && size > 0) {
+    if (payload.kind !== 'signed') throw fail('InvalidRequest', 'Admin API requests must sign their body (x-amz-content-sha256 with the body\'s SHA-256).');
+    if (createHash('sha256').update(buf).digest('hex') !== payload.sha256Hex) {
+      throw fail('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
   }
-  if (size === 0) throw fail('InvalidRequest', 'A JSON body is required.');
+  return buf;
+}
+
+/** The body as JSON; undefined when empty. */
+export function parseJson(buf: Buffer): unknown {
+  if (buf.length === 0) return undefined;
   try {
     return JSON.parse(buf.toString('utf8')) as unknown;
   } catch (e) {
@@ -48,6 +58,7 @@ export async function readJsonBody(req: ProtocolRequest, payload: PayloadMode, m
 
 /** `{ "zones": ["DE", "EU"] }` or `{ "zones": null }` (remove / reset). */
 export function zonesField(body: unknown): string[] | null {
+  if (body === undefined) throw fail('InvalidRequest', 'A JSON body is required.');
   if (typeof body !== 'object' || body === null || !('zones' in body)) throw fail('InvalidArgument', 'Expected a JSON object with a "zones" field: a list of zone names, or null.');
   const zones = (body as { zones: unknown }).zones;
   if (zones === null) return null;

@@ -1,11 +1,15 @@
 /**
  * A client of Sovra's admin API (/admin/v1/...): JSON over HTTP(S), SigV4-signed with the
- * same keys as the S3 API. The admin CLIs call the server only through this class, so the
- * command line never becomes a second code path beside the API.
+ * same keys as the S3 API, or with a bearer token. The admin CLIs call the server only
+ * through this class, so the command line never becomes a second code path beside the API.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { sha256Hex, EMPTY_SHA256, SigV4Signer, uriEncode } from './sigv4-signer.js';
+import type {
+  AccessEvent, AccessKey, Account, AccountResidency, BucketResidency, CustomerPatch, NamedPolicy, NewAccessKey, NewCustomer, NewPartner,
+  NewToken, Page, PageOptions, PartnerPatch, Status, User, WhoAmI,
+} from './admin-types.js';
+import { canonicalQueryString, sha256Hex, EMPTY_SHA256, SigV4Signer, uriEncode } from './sigv4-signer.js';
 
 export const ADMIN_API_PREFIX = '/admin/v1/';
 /** The signing region when none is configured: the server accepts it besides its own regions. */
@@ -14,8 +18,11 @@ export const DEFAULT_SIGNING_REGION = 'us-east-1';
 export interface AdminClientOptions {
   /** http(s)://host[:port], no path. */
   endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
+  /** SigV4 credentials; or `token`. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** A bearer token (from POST /tokens) instead of an access key. */
+  token?: string;
   /** Credential-scope region; default us-east-1. */
   region?: string;
   /** Per request, from sending to the whole answer; default 30 s. */
@@ -27,6 +34,22 @@ export interface AdminRequestOptions {
   query?: Record<string, string>;
   /** A body to send as JSON (signed with its SHA-256). */
   json?: unknown;
+  /** A body sent as it is (e.g. a policy document, kept verbatim by the server). */
+  text?: string;
+  /** Sent as Idempotency-Key (POST): a retry with the same key answers the first response again. */
+  idempotencyKey?: string;
+}
+
+/** A whole answer: status, whether it was an idempotent replay, and the parsed body. */
+export interface AdminAnswer<T> {
+  status: number;
+  replayed: boolean;
+  body: T;
+}
+
+/** Options of calls that create something. */
+export interface CreateOptions {
+  idempotencyKey?: string;
 }
 
 /** The server answered with an error: {"error": {"code", "message", "requestId"}} and a non-2xx status. */
@@ -70,6 +93,10 @@ export function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
+function pageQuery(p: PageOptions): Record<string, string> {
+  return { ...(p.limit !== undefined ? { limit: String(p.limit) } : {}), ...(p.cursor !== undefined ? { cursor: p.cursor } : {}) };
+}
+
 function shortReason(e: unknown): string {
   const err = e as { code?: unknown; message?: unknown };
   const message = typeof err.message === 'string' ? err.message : String(e);
@@ -78,14 +105,20 @@ function shortReason(e: unknown): string {
 
 export class AdminClient {
   private readonly url: URL;
-  private readonly signer: SigV4Signer;
+  private readonly signer: SigV4Signer | undefined;
+  private readonly token: string | undefined;
   private readonly timeoutMs: number;
   readonly endpoint: string;
 
   constructor(opts: AdminClientOptions) {
     this.url = parseEndpoint(opts.endpoint);
     this.endpoint = this.url.origin;
-    this.signer = new SigV4Signer({ credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey }, region: opts.region ?? DEFAULT_SIGNING_REGION });
+    if (opts.token !== undefined) {
+      this.token = opts.token;
+    } else {
+      if (opts.accessKeyId === undefined || opts.secretAccessKey === undefined) throw new TypeError('AdminClient needs accessKeyId and secretAccessKey, or a token');
+      this.signer = new SigV4Signer({ credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey }, region: opts.region ?? DEFAULT_SIGNING_REGION });
+    }
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
@@ -95,23 +128,146 @@ export class AdminClient {
    * ids that may hold a '/' (each segment is percent-encoded whole, '/' included).
    */
   async request<T>(method: string, path: string | readonly string[], opts: AdminRequestOptions = {}): Promise<T> {
+    return (await this.exchange<T>(method, path, opts)).body;
+  }
+
+  /** As request(), with the status and the idempotent-replay flag. */
+  exchange<T>(method: string, path: string | readonly string[], opts: AdminRequestOptions = {}): Promise<AdminAnswer<T>> {
     const segments = typeof path === 'string' ? path.split('/') : path;
     return this.send<T>(method, ADMIN_API_PREFIX + segments.map((s) => uriEncode(s)).join('/'), opts);
   }
 
-  private send<T>(method: string, encodedPath: string, opts: AdminRequestOptions): Promise<T> {
-    const body = opts.json === undefined ? undefined : Buffer.from(JSON.stringify(opts.json), 'utf8');
-    const signed = this.signer.sign({
-      method,
-      host: this.url.host,
-      path: encodedPath,
-      pathEncoded: true,
-      ...(opts.query ? { query: opts.query } : {}),
-      headers: body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {},
-      payloadHash: body ? sha256Hex(body) : EMPTY_SHA256,
-    });
+  // --- the API, one method per route (see /admin/v1/openapi.json) ---
+
+  listRegions<T = unknown>(): Promise<T> {
+    return this.request<T>('GET', 'regions');
+  }
+  getBucketResidency(bucket: string): Promise<BucketResidency> {
+    return this.request('GET', ['buckets', bucket, 'residency']);
+  }
+  putBucketResidency(bucket: string, zones: string[] | null): Promise<BucketResidency> {
+    return this.request('PUT', ['buckets', bucket, 'residency'], { json: { zones } });
+  }
+  getAccountResidency(account: string): Promise<AccountResidency> {
+    return this.request('GET', ['accounts', account, 'residency']);
+  }
+  putAccountResidency(account: string, zones: string[] | null): Promise<AccountResidency> {
+    return this.request('PUT', ['accounts', account, 'residency'], { json: { zones } });
+  }
+
+  whoami(): Promise<WhoAmI> {
+    return this.request('GET', 'whoami');
+  }
+
+  createPartner(input: NewPartner, o: CreateOptions = {}): Promise<Account> {
+    return this.request('POST', 'partners', { json: input, ...o });
+  }
+  listPartners(page: PageOptions = {}): Promise<Page<Account>> {
+    return this.request('GET', 'partners', { query: pageQuery(page) });
+  }
+  getPartner(idOrName: string): Promise<Account> {
+    return this.request('GET', ['partners', idOrName]);
+  }
+  updatePartner(idOrName: string, patch: PartnerPatch): Promise<Account> {
+    return this.request('PATCH', ['partners', idOrName], { json: patch });
+  }
+  async deletePartner(idOrName: string): Promise<void> {
+    await this.request('DELETE', ['partners', idOrName]);
+  }
+
+  createCustomer(input: NewCustomer, o: CreateOptions = {}): Promise<Account> {
+    return this.request('POST', 'customers', { json: input, ...o });
+  }
+  listCustomers(page: PageOptions & { partner?: string } = {}): Promise<Page<Account>> {
+    return this.request('GET', 'customers', { query: { ...pageQuery(page), ...(page.partner !== undefined ? { partner: page.partner } : {}) } });
+  }
+  getCustomer(idOrName: string): Promise<Account> {
+    return this.request('GET', ['customers', idOrName]);
+  }
+  updateCustomer(idOrName: string, patch: CustomerPatch): Promise<Account> {
+    return this.request('PATCH', ['customers', idOrName], { json: patch });
+  }
+  async deleteCustomer(idOrName: string): Promise<void> {
+    await this.request('DELETE', ['customers', idOrName]);
+  }
+
+  createUser(account: string, input: { name: string; admin?: boolean }, o: CreateOptions = {}): Promise<User> {
+    return this.request('POST', ['accounts', account, 'users'], { json: input, ...o });
+  }
+  listUsers(account: string, page: PageOptions = {}): Promise<Page<User>> {
+    return this.request('GET', ['accounts', account, 'users'], { query: pageQuery(page) });
+  }
+  getUser(account: string, userName: string): Promise<User> {
+    return this.request('GET', ['accounts', account, 'users', userName]);
+  }
+  updateUser(account: string, userName: string, patch: { admin?: boolean; status?: Status }): Promise<User> {
+    return this.request('PATCH', ['accounts', account, 'users', userName], { json: patch });
+  }
+  async deleteUser(account: string, userName: string): Promise<void> {
+    await this.request('DELETE', ['accounts', account, 'users', userName]);
+  }
+
+  createAccessKey(account: string, userName: string, o: CreateOptions = {}): Promise<NewAccessKey> {
+    return this.request('POST', ['accounts', account, 'users', userName, 'access-keys'], o);
+  }
+  listAccessKeys(account: string, userName: string, page: PageOptions = {}): Promise<Page<AccessKey>> {
+    return this.request('GET', ['accounts', account, 'users', userName, 'access-keys'], { query: pageQuery(page) });
+  }
+  setAccessKeyStatus(accessKeyId: string, status: 'active' | 'disabled'): Promise<AccessKey> {
+    return this.request('PATCH', ['access-keys', accessKeyId], { json: { status } });
+  }
+  rotateAccessKey(accessKeyId: string, opts: { deleteOld?: boolean } & CreateOptions = {}): Promise<NewAccessKey> {
+    const { idempotencyKey, ...body } = opts;
+    return this.request('POST', ['access-keys', accessKeyId, 'rotate'], { json: body, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
+  }
+  async deleteAccessKey(accessKeyId: string): Promise<void> {
+    await this.request('DELETE', ['access-keys', accessKeyId]);
+  }
+
+  listUserPolicies(account: string, userName: string, page: PageOptions = {}): Promise<Page<NamedPolicy>> {
+    return this.request('GET', ['accounts', account, 'users', userName, 'policies'], { query: pageQuery(page) });
+  }
+  /** `document` is the policy JSON as text: the server keeps it verbatim. */
+  putUserPolicy(account: string, userName: string, name: string, document: string): Promise<NamedPolicy> {
+    return this.request('PUT', ['accounts', account, 'users', userName, 'policies', name], { text: document });
+  }
+  getUserPolicy(account: string, userName: string, name: string): Promise<NamedPolicy> {
+    return this.request('GET', ['accounts', account, 'users', userName, 'policies', name]);
+  }
+  async deleteUserPolicy(account: string, userName: string, name: string): Promise<void> {
+    await this.request('DELETE', ['accounts', account, 'users', userName, 'policies', name]);
+  }
+
+  createToken(ttlSeconds?: number, o: CreateOptions = {}): Promise<NewToken> {
+    return this.request('POST', 'tokens', { json: ttlSeconds === undefined ? {} : { ttlSeconds }, ...o });
+  }
+  async deleteToken(tokenId: string): Promise<void> {
+    await this.request('DELETE', ['tokens', tokenId]);
+  }
+
+  listAccessEvents(account: string, page: PageOptions = {}): Promise<Page<AccessEvent>> {
+    return this.request('GET', ['accounts', account, 'access-events'], { query: pageQuery(page) });
+  }
+
+  private send<T>(method: string, encodedPath: string, opts: AdminRequestOptions): Promise<AdminAnswer<T>> {
+    const body = opts.text !== undefined ? Buffer.from(opts.text, 'utf8') : opts.json === undefined ? undefined : Buffer.from(JSON.stringify(opts.json), 'utf8');
+    const headers: Record<string, string> = body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {};
+    if (opts.idempotencyKey !== undefined) headers['idempotency-key'] = opts.idempotencyKey;
+    const qs = canonicalQueryString(opts.query);
+    const query = qs === '' ? '' : `?${qs}`;
+    const signed = this.signer
+      ? this.signer.sign({
+        method,
+        host: this.url.host,
+        path: encodedPath,
+        pathEncoded: true,
+        ...(opts.query ? { query: opts.query } : {}),
+        headers,
+        payloadHash: body ? sha256Hex(body) : EMPTY_SHA256,
+      })
+      : { path: encodedPath + query, headers: { ...headers, authorization: `Bearer ${this.token ?? ''}` } };
     const transport = this.url.protocol === 'https:' ? https : http;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<AdminAnswer<T>>((resolve, reject) => {
       const req = transport.request(
         {
           protocol: this.url.protocol,
@@ -130,7 +286,7 @@ export class AdminClient {
             const status = res.statusCode ?? 0;
             const text = Buffer.concat(chunks).toString('utf8');
             try {
-              resolve(this.answer<T>(status, text, res.headers['x-amz-request-id']));
+              resolve({ status, replayed: res.headers['idempotent-replayed'] === 'true', body: this.answer<T>(status, text, res.headers['x-amz-request-id']) });
             } catch (e) {
               reject(e);
             }

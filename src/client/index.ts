@@ -1,5 +1,6 @@
 /**
- * client — code that talks to Sovra (or any S3 endpoint) over HTTP: the SigV4 signer.
+ * client — code that talks to Sovra (or any S3 endpoint) over HTTP: the SigV4 signer and the
+ * admin API client with the JSON types of that API.
  * Allowed imports: node: built-ins only.
  */
 export {
@@ -22,6 +23,9 @@ export {
   ADMIN_API_PREFIX,
   DEFAULT_SIGNING_REGION,
   parseEndpoint,
+  type AdminAnswer,
   type AdminClientOptions,
   type AdminRequestOptions,
+  type CreateOptions,
 } from './admin-client.js';
+export type * from './admin-types.js';

@@ -1,0 +1,78 @@
+/**
+ * Residency policies: a bucket's (its owner account's admins or the operator) and an
+ * account's mandatory one (read by the account's own admins, its partner and the operator;
+ * set by the same, a customer's through TenancyService.updateCustomer so the hierarchy's
+ * rules apply; the operator's and partners' own only by the operator).
+ */
+import { fail } from '../../core/errors.js';
+import type { Placement } from '../../placement/regional-storage.js';
+import type { Account, Principal, TenancyService } from '../../tenancy/model.js';
+import { zonesField } from '../json.js';
+import { ok, type AdminCall, type AdminRoute } from '../route.js';
+
+const denied = (message = 'Access Denied') => fail('AccessDenied', message);
+
+function mayReadAccount(p: Principal, a: Account): boolean {
+  return p.accountKind === 'operator' || a.parentId === p.accountId || (a.id === p.accountId && p.admin);
+}
+
+export function residencyRoutes(placement: Placement, tenancy: TenancyService | undefined): AdminRoute[] {
+  async function ownedBucket(c: AdminCall, name: string): Promise<void> {
+    const entry = await placement.lookupBucket(name);
+    const p = c.principal;
+    if (p.accountKind === 'operator') return;
+    if (entry.owner !== p.accountId || !p.admin) throw fail('AccessDenied', 'Access Denied', { resource: `/${name}` });
+  }
+
+  /** The account the path names, if the caller may see its residency (without a tenancy service: its own or, for the operator, any). */
+  async function account(c: AdminCall): Promise<{ id: string; record?: Account }> {
+    const given = c.params['account'] ?? '';
+    if (!tenancy) {
+      if (c.principal.accountKind !== 'operator' && c.principal.accountId !== given) throw denied();
+      return { id: given };
+    }
+    const record = await tenancy.getAccount(c.principal, given);
+    if (!mayReadAccount(c.principal, record)) throw denied();
+    return { id: record.id, record };
+  }
+
+  return [
+    {
+      method: 'GET', path: '/buckets/{bucket}/residency',
+      run: async (c) => {
+        const name = c.params['bucket'] ?? '';
+        await ownedBucket(c, name);
+        return ok(await placement.getResidency(name));
+      },
+    },
+    {
+      method: 'PUT', path: '/buckets/{bucket}/residency',
+      run: async (c) => {
+        const name = c.params['bucket'] ?? '';
+        const zones = zonesField(await c.body());
+        await ownedBucket(c, name);
+        return ok(await placement.putResidency(name, zones ?? undefined));
+      },
+    },
+    {
+      method: 'GET', path: '/accounts/{account}/residency',
+      run: async (c) => {
+        const { id } = await account(c);
+        return ok({ account: id, mandatory: (await placement.getAccountResidency(id)) ?? null });
+      },
+    },
+    {
+      method: 'PUT', path: '/accounts/{account}/residency',
+      run: async (c) => {
+        const zones = zonesField(await c.body());
+        const { id, record } = await account(c);
+        if (tenancy && record?.kind === 'customer') {
+          const updated = await tenancy.updateCustomer(c.principal, id, { mandatoryResidency: zones });
+          return ok({ account: id, mandatory: updated.mandatoryResidency ?? null });
+        }
+        if (c.principal.accountKind !== 'operator') throw denied("Only the operator may set a partner's or the operator's mandatory residency policy.");
+        return ok({ account: id, mandatory: (await placement.putAccountResidency(id, zones ?? undefined)) ?? null });
+      },
+    },
+  ];
+}
