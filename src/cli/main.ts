@@ -13,6 +13,7 @@ Commands:
   serve        Run the S3 server: every region in one process (default), one region, or the control plane
   regions      List the regions of the topology and their zones; 'regions nearest' recommends one
   residency    Get or set a bucket's residency policy (and an account's mandatory one) via the admin API
+  admin        Manage partners, customers, users, access keys, policies and tokens via the admin API
   help         Show this help
   version      Print the version
 
@@ -50,6 +51,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'residency':
       process.exitCode = await (await import('./residency.js')).runResidencyCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+      return;
+    case 'admin':
+      process.exitCode = await (await import('./admin.js')).runAdminCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
       return;
     default:
       process.stderr.write(`sovra: unknown command "${command}"\n\n${USAGE}\n`);

@@ -6,20 +6,11 @@
  * unreachable server exits 1.
  */
 import { parseArgs } from 'node:util';
-import { AdminApiError, AdminClient, AdminConnectionError, parseEndpoint } from '../client/admin-client.js';
+import type { AdminClient } from '../client/admin-client.js';
+import { clientFor, CONNECTION_HELP, CONNECTION_OPTIONS, reportFailure, table, UsageError, type Env } from './admin-connection.js';
 import type { CommandOutput } from './regions.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:9000';
-
-const CONNECTION_HELP = `Connection (flags override environment):
-  --endpoint URL      Sovra server; default $SOVRA_ENDPOINT, else ${DEFAULT_ENDPOINT}
-  --access-key KEY    Access key id; default $AWS_ACCESS_KEY_ID
-  --secret-key KEY    Secret access key; default $AWS_SECRET_ACCESS_KEY
-  --region REGION     Signing region; default $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1
-  --json              Print the API's JSON instead of a table
-  -h, --help          Show this help`;
+export { DEFAULT_ENDPOINT } from './admin-connection.js';
 
 const USAGE = `Usage: sovra residency get BUCKET
        sovra residency set BUCKET --zones ZONES
@@ -67,27 +58,11 @@ account would fall outside.
 
 ${CONNECTION_HELP}`;
 
-/** Bad input the user can fix: one line, exit code 2. */
-class UsageError extends Error {}
-
-const CONNECTION_OPTIONS = {
-  endpoint: { type: 'string' },
-  'access-key': { type: 'string' },
-  'secret-key': { type: 'string' },
-  region: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 interface Parsed {
   name: string;
   zones: string[] | undefined;
   json: boolean;
   client: AdminClient;
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v === '' ? undefined : v;
 }
 
 /** Parses `<NAME> [options]`; undefined when --help was asked for (and printed). */
@@ -116,23 +91,6 @@ function parse(args: string[], env: Env, out: CommandOutput, opts: { usage: stri
   return { name, zones, json: values.json === true, client: clientFor(values, env) };
 }
 
-function clientFor(values: { endpoint?: string | undefined; 'access-key'?: string | undefined; 'secret-key'?: string | undefined; region?: string | undefined }, env: Env): AdminClient {
-  const endpoint = nonEmpty(values.endpoint) ?? nonEmpty(env.SOVRA_ENDPOINT) ?? DEFAULT_ENDPOINT;
-  try {
-    parseEndpoint(endpoint);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const accessKeyId = nonEmpty(values['access-key']) ?? nonEmpty(env.AWS_ACCESS_KEY_ID);
-  const secretAccessKey = nonEmpty(values['secret-key']) ?? nonEmpty(env.AWS_SECRET_ACCESS_KEY);
-  if (accessKeyId === undefined || secretAccessKey === undefined) {
-    const missing = [accessKeyId === undefined ? 'access key' : '', secretAccessKey === undefined ? 'secret key' : ''].filter((s) => s !== '').join(' and ');
-    throw new UsageError(`no credentials: ${missing} not given; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --access-key and --secret-key`);
-  }
-  const region = nonEmpty(values.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
-  return new AdminClient({ endpoint, accessKeyId, secretAccessKey, ...(region ? { region } : {}) });
-}
-
 /** The admin API's bucket residency document. */
 interface BucketResidency {
   bucket: string;
@@ -146,13 +104,6 @@ interface BucketResidency {
 interface AccountResidency {
   account: string;
   mandatory: string[] | null;
-}
-
-/** Plain left-aligned columns, as in `sovra regions`. */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }
 
 function bucketTable(r: BucketResidency): string {
@@ -222,21 +173,6 @@ export async function runResidencyCommand(args: string[], env: Env, out: Command
     }
     throw new UsageError(sub === undefined ? "residency needs a subcommand: get, set, reset or account; try 'sovra residency --help'" : `unknown subcommand 'residency ${sub}'; try 'sovra residency --help'`);
   } catch (e) {
-    if (e instanceof AdminApiError) {
-      out.stderr(`sovra: ${e.code}: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof AdminConnectionError) {
-      out.stderr(`sovra: ${e.message} (is the server running? set --endpoint or SOVRA_ENDPOINT)\n`);
-      return 1;
-    }
-    // parseArgs reports unknown options and missing values as TypeErrors with ERR_PARSE_ARGS_* codes.
-    const parseArgsError = typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS');
-    if (e instanceof UsageError || parseArgsError) {
-      // parseArgs suggests '--' for a positional that looks like an option: beside the point here.
-      out.stderr(`sovra residency: ${(e as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '')}\n`);
-      return 2;
-    }
-    throw e;
+    return reportFailure(e, 'residency', out);
   }
 }
