@@ -15,13 +15,13 @@ export function object(body: unknown, allowed: readonly string[], what = 'The bo
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('InvalidArgument', `${what} must be a JSON object.`);
   const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
-    throw fail('InvalidArgument', `${what} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed.join(', ')}.`, { details: { field: unknown[0] ?? '' } });
+    throw fail('InvalidArgument', `${what} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed.join(', ')}.`, { details: { ArgumentName: unknown[0] ?? '' } });
   }
   return body as Obj;
 }
 
 function bad(field: string, expected: string): never {
-  throw fail('InvalidArgument', `"${field}" must be ${expected}.`, { details: { field } });
+  throw fail('InvalidArgument', `"${field}" must be ${expected}.`, { details: { ArgumentName: field } });
 }
 
 export function str(o: Obj, field: string): string | undefined {
@@ -86,7 +86,7 @@ export function pageRequest(q: URLSearchParams): PageRequest {
   const limit = q.get('limit');
   if (limit !== null) {
     if (!/^\d{1,6}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_PAGE_LIMIT) {
-      throw fail('InvalidArgument', `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}.`, { details: { field: 'limit' } });
+      throw fail('InvalidArgument', `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}.`, { details: { ArgumentName: 'limit' } });
     }
     page.limit = Number(limit);
   }

@@ -11,11 +11,11 @@ const count = (description: string) => ({ ...nullable({ type: 'integer', minimum
 
 /** Every code an admin call may answer, with its HTTP status (the same the S3 API gives it). */
 export const ADMIN_ERROR_CODES: Record<string, { status: number; when: string }> = {
-  InvalidArgument: { status: 400, when: 'a field or query parameter has the wrong type or value (details.field names it)' },
+  InvalidArgument: { status: 400, when: 'a field or query parameter has the wrong type or value (details.ArgumentName names it)' },
   InvalidRequest: { status: 400, when: 'the request cannot be understood: no such resource, a body that is not JSON, an unsigned body' },
   InvalidURI: { status: 400, when: 'a path segment is not valid percent-encoding' },
   InvalidRegion: { status: 400, when: 'a region that does not exist, or one the partner is not licensed for' },
-  MalformedPolicy: { status: 400, when: 'a policy document that does not parse or validate (details.line, details.column)' },
+  MalformedPolicy: { status: 400, when: 'a policy document that does not parse or validate (details.Line, details.Column)' },
   AuthorizationHeaderMalformed: { status: 400, when: 'the SigV4 credential scope names a region this deployment does not serve' },
   XAmzContentSHA256Mismatch: { status: 400, when: 'the body does not hash to the signed x-amz-content-sha256' },
   AccessDenied: { status: 403, when: 'not signed, invalid bearer token, disabled key, or an act the caller may not perform' },
@@ -72,7 +72,7 @@ export const components = {
           type: 'object', required: ['code', 'message', 'requestId'],
           properties: {
             code: { type: 'string', enum: Object.keys(ADMIN_ERROR_CODES) }, message: str, requestId: str,
-            details: { type: 'object', additionalProperties: str, description: 'e.g. {"field": "regions"} or, for MalformedPolicy, {"line": "3", "column": "14"}' },
+            details: { type: 'object', additionalProperties: str, description: 'e.g. {"ArgumentName": "regions"} or, for MalformedPolicy, {"Line": "3", "Column": "14"}' },
           },
         },
       },

@@ -151,7 +151,7 @@ const userPaths: Json = {
     parameters: [...userParams, policyName],
     put: op({
       id: 'putUserPolicy', summary: 'Create or replace a named policy; the body is the policy document itself', result: ref('NamedPolicy'),
-      description: 'Invalid JSON or an invalid policy fails with MalformedPolicy, with details.line and details.column.',
+      description: 'Invalid JSON or an invalid policy fails with MalformedPolicy, with details.Line and details.Column.',
       body: body(ref('PolicyDocument')),
     }),
     get: op({ id: 'getUserPolicy', summary: 'A named policy, its document as it was PUT', result: ref('NamedPolicy') }),

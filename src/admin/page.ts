@@ -12,7 +12,7 @@ export function pageOf<T>(all: readonly T[], page: PageRequest, keyOf: (item: T)
   if (page.cursor !== undefined) {
     const after = Buffer.from(page.cursor, 'base64url').toString('utf8');
     const i = all.findIndex((x) => keyOf(x) === after);
-    if (i < 0) throw fail('InvalidArgument', 'The cursor is not valid for this list (the item it points at is gone); start again without it.', { details: { field: 'cursor' } });
+    if (i < 0) throw fail('InvalidArgument', 'The cursor is not valid for this list (the item it points at is gone); start again without it.', { details: { ArgumentName: 'cursor' } });
     start = i + 1;
   }
   const limit = page.limit ?? DEFAULT_PAGE_LIMIT;

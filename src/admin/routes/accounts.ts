@@ -14,7 +14,7 @@ function brandOf(o: Obj, fallbackName: string | undefined): Brand | undefined {
   if (!b) return undefined;
   const colors = nested(b, 'colors', ['primary', 'accent']);
   const displayName = str(b, 'displayName') ?? fallbackName;
-  if (displayName === undefined) throw fail('InvalidArgument', '"brand.displayName" is required when the partner has no display name.', { details: { field: 'brand.displayName' } });
+  if (displayName === undefined) throw fail('InvalidArgument', '"brand.displayName" is required when the partner has no display name.', { details: { ArgumentName: 'brand.displayName' } });
   const brand: Brand = { displayName };
   const logoUrl = str(b, 'logoUrl');
   const supportContact = str(b, 'supportContact');
@@ -112,6 +112,7 @@ export function accountRoutes(t: TenancyService): AdminRoute[] {
           defaultResidency: zoneListOrNull(o, 'defaultResidency'), mandatoryResidency: zoneListOrNull(o, 'mandatoryResidency'),
         });
         if (partner !== undefined) input.partnerId = (await accountOfKind(t, c.principal, partner, 'partner')).id;
+        else if (c.principal.accountKind === 'operator') throw fail('InvalidArgument', '"partner" is required when the operator creates a customer: the partner (id or name) it belongs to.', { details: { ArgumentName: 'partner' } });
         return created(await t.createCustomer(c.principal, input));
       },
     },

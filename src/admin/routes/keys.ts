@@ -31,7 +31,7 @@ export function keyRoutes(t: TenancyService): AdminRoute[] {
       method: 'PATCH', path: '/access-keys/{accessKeyId}',
       run: async (c) => {
         const status = oneOf(object(await c.body(), ['status']), 'status', ['active', 'disabled'] as const);
-        if (status === undefined) throw fail('InvalidArgument', '"status" is required: "active" or "disabled".', { details: { field: 'status' } });
+        if (status === undefined) throw fail('InvalidArgument', '"status" is required: "active" or "disabled".', { details: { ArgumentName: 'status' } });
         return ok(await t.setAccessKeyStatus(c.principal, keyId(c), status));
       },
     },
