@@ -8,6 +8,7 @@
  */
 import { fail, type ErrorCode } from '../../core/errors.js';
 import { assertValidBucketName } from '../bucket-name.js';
+import { applyBucketTerms } from '../bucket-terms.js';
 import { readSmallBody } from '../body.js';
 import { requirePrincipal, type S3Context } from '../context.js';
 import { header, type ProtocolResponse } from '../request.js';
@@ -52,12 +53,11 @@ export async function createBucket(ctx: S3Context): Promise<ProtocolResponse> {
   }
   // Sovra-specific: a residency policy given at creation (zones, comma-separated).
   const residency = header(ctx.req.headers, 'x-sovra-residency');
-  await ctx.deps.placement.createBucket({
-    name,
-    owner: requirePrincipal(ctx).accountId,
+  const terms = await applyBucketTerms(ctx, {
     ...(region !== undefined ? { region } : {}),
     ...(residency !== undefined ? { zones: residency.split(',') } : {}),
-  });
+  }, ctx.deps.region);
+  await ctx.deps.placement.createBucket({ name, owner: requirePrincipal(ctx).accountId, ...terms });
   return emptyResponse(200, { location: `/${name}` });
 }
 

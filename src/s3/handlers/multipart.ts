@@ -7,7 +7,7 @@ import { MULTIPART_CHECKSUM_TYPES } from '../../core/checksums/index.js';
 import { fail } from '../../core/errors.js';
 import type { CompleteMultipartInput, CreateMultipartInput, UploadPartCopyInput } from '../../engine/types.js';
 import { readSmallBody } from '../body.js';
-import { requirePrincipal, type S3Context } from '../context.js';
+import { ownerDisplayName, requirePrincipal, writeOwner, type S3Context } from '../context.js';
 import {
   checksumHeaderName,
   parseChecksumAlgorithm,
@@ -52,7 +52,7 @@ function partNumberOf(ctx: S3Context): number {
 export async function createMultipartUpload(ctx: S3Context): Promise<ProtocolResponse> {
   const key = keyOf(ctx);
   assertKey(key);
-  const input: CreateMultipartInput = { bucket: bucketOf(ctx), key, owner: requirePrincipal(ctx).accountId, headers: readObjectHeaders(ctx.req.headers) };
+  const input: CreateMultipartInput = { bucket: bucketOf(ctx), key, owner: writeOwner(ctx), headers: readObjectHeaders(ctx.req.headers) };
   const tags = readTaggingHeader(ctx.req.headers);
   if (tags) input.tags = tags;
   const alg = parseChecksumAlgorithm(header(ctx.req.headers, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm');
@@ -84,7 +84,7 @@ export async function uploadPart(ctx: S3Context): Promise<ProtocolResponse> {
 
 export async function uploadPartCopy(ctx: S3Context): Promise<ProtocolResponse> {
   const source = readCopySource(ctx.req.headers);
-  await assertSourceReadable(ctx, source.bucket);
+  await assertSourceReadable(ctx, source);
   const input: UploadPartCopyInput = {
     bucket: bucketOf(ctx), key: keyOf(ctx), uploadId: uploadIdOf(ctx), partNumber: partNumberOf(ctx), source,
     sourceConditions: readCopySourcePreconditions(ctx.req.headers), signal: ctx.req.signal,
@@ -136,8 +136,7 @@ export async function listParts(ctx: S3Context): Promise<ProtocolResponse> {
   const r = await ctx.deps.engine.listParts({
     bucket: bucketOf(ctx), key: keyOf(ctx), uploadId: uploadIdOf(ctx), maxParts, ...(marker !== undefined ? { partNumberMarker: marker } : {}),
   });
-  const p = requirePrincipal(ctx);
-  const owner = { id: r.upload.owner, displayName: p.displayName };
+  const owner = { id: r.upload.owner, displayName: ownerDisplayName(ctx, r.upload.owner) };
   return xmlResponse(
     renderListParts({
       bucket: r.upload.bucket,

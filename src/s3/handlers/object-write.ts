@@ -9,7 +9,7 @@
 import { fail, isAppError } from '../../core/errors.js';
 import type { CopyObjectInput, PutObjectInput } from '../../engine/types.js';
 import { readSmallBody } from '../body.js';
-import { requirePrincipal, type S3Context } from '../context.js';
+import { writeOwner, type S3Context } from '../context.js';
 import {
   parseChecksumAlgorithm,
   readCopySource,
@@ -26,6 +26,7 @@ import { parseDelete, renderCopyObjectResult, renderDeleteResult, XML_BODY_LIMIT
 import { checksumHeaders, versionHeader, xmlChecksum } from './object-headers.js';
 import { bucketOf, keyOf } from './target.js';
 import { assertSourceReadable } from './access.js';
+import { authorizeObjectAccess } from '../authorize-request.js';
 
 export const MAX_KEY_BYTES = 1024;
 
@@ -40,7 +41,7 @@ export async function putObject(ctx: S3Context): Promise<ProtocolResponse> {
   const input: PutObjectInput = {
     bucket: bucketOf(ctx),
     key,
-    owner: requirePrincipal(ctx).accountId,
+    owner: writeOwner(ctx),
     body,
     claims,
     headers: readObjectHeaders(ctx.req.headers),
@@ -70,13 +71,13 @@ export async function copyObject(ctx: S3Context): Promise<ProtocolResponse> {
   const key = keyOf(ctx);
   assertKey(key);
   const source = readCopySource(ctx.req.headers);
-  await assertSourceReadable(ctx, source.bucket);
+  await assertSourceReadable(ctx, source);
   const metadataDirective = directive(ctx, 'x-amz-metadata-directive');
   const taggingDirective = directive(ctx, 'x-amz-tagging-directive');
   const input: CopyObjectInput = {
     source,
     dest: { bucket: bucketOf(ctx), key },
-    owner: requirePrincipal(ctx).accountId,
+    owner: writeOwner(ctx),
     metadataDirective,
     taggingDirective,
     sourceConditions: readCopySourcePreconditions(ctx.req.headers),
@@ -103,7 +104,7 @@ export async function deleteObject(ctx: S3Context): Promise<ProtocolResponse> {
   const input: { bucket: string; key: string; owner: string; versionId?: string } = {
     bucket: bucketOf(ctx),
     key: keyOf(ctx),
-    owner: requirePrincipal(ctx).accountId,
+    owner: writeOwner(ctx),
   };
   const versionId = ctx.query.get('versionId');
   if (versionId !== null) input.versionId = versionId;
@@ -117,7 +118,7 @@ export async function deleteObject(ctx: S3Context): Promise<ProtocolResponse> {
 /** DeleteObjects: at most 1000 keys; each key succeeds or fails on its own. */
 export async function deleteObjects(ctx: S3Context): Promise<ProtocolResponse> {
   const bucket = bucketOf(ctx);
-  const owner = requirePrincipal(ctx).accountId;
+  const owner = writeOwner(ctx);
   const doc = parseDelete(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.delete, requireIntegrity: true }));
   const deleted: { key: string; versionId?: string; deleteMarker?: boolean; deleteMarkerVersionId?: string }[] = [];
   const errors: { key: string; versionId?: string; code: string; message: string }[] = [];
@@ -127,6 +128,8 @@ export async function deleteObjects(ctx: S3Context): Promise<ProtocolResponse> {
   for (const obj of doc.objects) {
     try {
       if (Buffer.byteLength(obj.key) > MAX_KEY_BYTES) throw fail('KeyTooLongError', 'Your key is too long');
+      // As on S3, each key is authorized on its own and a refusal is that key's error.
+      await authorizeObjectAccess(ctx, { action: obj.versionId !== undefined ? 's3:DeleteObjectVersion' : 's3:DeleteObject', key: obj.key });
       const input: { bucket: string; key: string; owner: string; versionId?: string } = { bucket, key: obj.key, owner };
       if (obj.versionId !== undefined) input.versionId = obj.versionId;
       const r = await ctx.deps.engine.deleteObject(input);
