@@ -317,4 +317,10 @@ describe('parsePolicy: refused documents point at the line and say why', () => {
     const e = refused(lines('{', '  "Version": "2012-10-17",', '  "Statement": {"Effect": "Permit", "Action": "*", "Resource": "*"}', '}'), 'identity', 3, /got "Permit"/);
     assert.equal(e.column, 27);
   });
+
+  it('counts CRLF and CR line ends as one line each', () => {
+    const crlf = ['{', '  "Version": "2012-10-17",', '  "Statement": {"Effect": "Permit", "Action": "*", "Resource": "*"}', '}'];
+    assert.equal(refused(crlf.join('\r\n'), 'identity', 3, /got "Permit"/).column, 27);
+    assert.equal(refused(crlf.join('\r'), 'identity', 3, /got "Permit"/).column, 27);
+  });
 });
