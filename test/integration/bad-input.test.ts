@@ -393,7 +393,7 @@ describe('unsupported and invalid requests', () => {
     const body = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-elses-bucket/*' }] });
     const res = await signedRequest(srv.url, { method: 'PUT', path: `/${bucket}`, query: { policy: '' }, body, headers: { 'content-md5': md5Base64(body) } });
     expectS3Error(res, 400, 'MalformedPolicy');
-    assert.match(res.text, /invalid resource/);
+    assert.match(res.text, /outside bucket/);
   });
 
   test('a path with invalid percent-encoding is InvalidURI 400', async () => {
