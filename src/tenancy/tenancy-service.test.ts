@@ -167,6 +167,14 @@ describe('customers', () => {
     assert.equal(await w.directory.getAccountResidency(h.customerA.id), undefined);
   });
 
+  it('a customer is removed again when its residency cannot be stored (nothing half-created)', async () => {
+    const before = rowCount('accounts');
+    await w.directory.close(); // the directory fails after the account row was written
+    await assert.rejects(w.svc.createCustomer(h.adminA, { name: 'initech', mandatoryResidency: ['EU'] }), /not open/);
+    assert.equal(rowCount('accounts'), before);
+    assert.equal(w.store.getAccountByName('initech'), undefined);
+  });
+
   it('a customer whose mandatory residency is refused is not created (nothing half-created)', async () => {
     const before = rowCount('accounts');
     await assert.rejects(w.svc.createCustomer(h.adminA, { name: 'initech', mandatoryResidency: ['ATLANTIS'] }), { code: 'InvalidArgument' });
