@@ -233,6 +233,11 @@ describe('onboarding', () => {
     ]);
     const custAdmin = (await w.resolver.lookupKey(key.accessKeyId))!.principal;
     assert.deepEqual((await w.svc.listAccessEvents(custAdmin, c.id, { limit: 1 })).items.length, 1, 'the customer reads its record');
+    // A customer that deletes all its keys cannot be re-keyed by its partner.
+    const spare = await w.svc.createAccessKey(custAdmin, first.id);
+    await w.svc.deleteAccessKey(custAdmin, key.accessKeyId);
+    await w.svc.deleteAccessKey(custAdmin, spare.accessKeyId);
+    await assert.rejects(w.svc.createAccessKey(h.adminA, first.id), onlyAdmins);
   });
 
   it('the operator may onboard a customer too, and reads (not manages) users of accounts it oversees', async () => {
