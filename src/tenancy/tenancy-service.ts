@@ -8,8 +8,8 @@
  *
  * Every mutation is one store transaction (checks included), so a refused or failed call
  * changes nothing. The one thing kept elsewhere, an account's mandatory residency (the
- * placement directory owns it), is written before the transaction and put back if the
- * transaction fails.
+ * placement directory owns it), is written next to the transaction and undone when the
+ * other half fails (a new customer is deleted again; an update restores the old policy).
  */
 import { fail } from '../core/errors.js';
 import type { PolicyDocument } from '../policy/types.js';
