@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand,
-  S3Client, UploadPartCommand, AbortMultipartUploadCommand,
+  S3Client, UploadPartCommand, AbortMultipartUploadCommand, type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { AdminApiError, AdminClient } from '../../src/client/index.js';
 import { ACCESS_KEY, REGION, SECRET_KEY, failure, startTestServer, type TestServer } from './harness.js';
@@ -41,7 +41,7 @@ describe('customer quotas and placement terms', () => {
   });
 
   it('places buckets only in the customer\'s regions, with its default residency', async () => {
-    const refused = await failure(customer.send(new CreateBucketCommand({ Bucket: `far-${suffix}`, CreateBucketConfiguration: { LocationConstraint: 'eu-lon' } })));
+    const refused = await failure(customer.send(new CreateBucketCommand({ Bucket: `far-${suffix}`, CreateBucketConfiguration: { LocationConstraint: 'eu-lon' as BucketLocationConstraint } })));
     assert.deepEqual([refused.code, refused.status], ['AccessDenied', 403]);
     await customer.send(new CreateBucketCommand({ Bucket: `data-${suffix}` }));
     const view = await customerAdmin.request<{ region: string; zones: string[] }>('GET', ['buckets', `data-${suffix}`, 'residency']);
