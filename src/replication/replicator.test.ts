@@ -30,6 +30,7 @@ function regionOver(engine: RegionEngine, failures: { next: number; code?: 'Unav
       const { sourceBucket: _source, ...write } = input;
       await engine.putReplica(write);
     },
+    usageByOwner: (owner) => engine.usageByOwner(owner),
   };
   return { region, sent };
 }
