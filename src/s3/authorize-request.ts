@@ -79,7 +79,7 @@ async function objectIsPublic(ctx: S3Context, bucket: string, key: string, versi
   try {
     const vid = versionId ?? ctx.query.get('versionId') ?? undefined;
     const info = await ctx.deps.engine.headObject({ bucket, key, ...(vid !== undefined ? { versionId: vid } : {}) });
-    return objectAclGrants('s3:GetObject', info.acl);
+    return objectAclGrants('s3:GetObject', info.info.acl);
   } catch {
     // A missing object is not public; the caller answers AccessDenied, revealing nothing.
     return false;

@@ -33,6 +33,7 @@ import {
   XML_BODY_LIMITS,
 } from '../xml/index.js';
 import { assertSourceReadable } from './access.js';
+import { readAclHeader } from './acl.js';
 import { assertKey } from './object-write.js';
 import { checksumHeaders, versionHeader, xmlChecksum } from './object-headers.js';
 import { bucketOf, keyOf } from './target.js';
@@ -55,6 +56,8 @@ export async function createMultipartUpload(ctx: S3Context): Promise<ProtocolRes
   const input: CreateMultipartInput = { bucket: bucketOf(ctx), key, owner: writeOwner(ctx), headers: readObjectHeaders(ctx.req.headers) };
   const tags = readTaggingHeader(ctx.req.headers);
   if (tags) input.tags = tags;
+  const acl = readAclHeader(ctx.req.headers);
+  if (acl) input.acl = acl;
   const alg = parseChecksumAlgorithm(header(ctx.req.headers, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm');
   const type = parseChecksumType(header(ctx.req.headers, 'x-amz-checksum-type'));
   if (type && !alg) throw fail('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');

@@ -27,6 +27,7 @@ import { checksumHeaders, versionHeader, xmlChecksum } from './object-headers.js
 import { bucketOf, keyOf } from './target.js';
 import { assertSourceReadable } from './access.js';
 import { authorizeObjectAccess } from '../authorize-request.js';
+import { readAclHeader } from './acl.js';
 
 export const MAX_KEY_BYTES = 1024;
 
@@ -51,6 +52,8 @@ export async function putObject(ctx: S3Context): Promise<ProtocolResponse> {
   if (tags) input.tags = tags;
   const conditions = readWriteConditions(ctx.req.headers);
   if (conditions) input.conditions = conditions;
+  const acl = readAclHeader(ctx.req.headers);
+  if (acl) input.acl = acl;
   const result = await ctx.deps.engine.putObject(input);
   return emptyResponse(200, {
     etag: result.etag,
@@ -93,6 +96,8 @@ export async function copyObject(ctx: S3Context): Promise<ProtocolResponse> {
   if (dest) input.destConditions = dest;
   const alg = parseChecksumAlgorithm(header(ctx.req.headers, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm');
   if (alg) input.checksumAlgorithm = alg;
+  const acl = readAclHeader(ctx.req.headers);
+  if (acl) input.acl = acl;
   const result = await ctx.deps.engine.copyObject(input);
   const body = renderCopyObjectResult({ etag: result.etag, lastModified: result.lastModified, ...xmlChecksum(result.checksum) });
   const headers: Record<string, string> = { ...versionHeader(result.versionId, ctx.bucketInfo?.versioning !== undefined) } as Record<string, string>;

@@ -16,6 +16,7 @@ import { readObjectHeaders, readChecksumHeader, readTaggingHeader } from '../hea
 import { header, type ProtocolResponse } from '../request.js';
 import { emptyResponse, xmlResponse } from '../respond.js';
 import { renderPostResponse } from '../xml/index.js';
+import { parseCannedAcl } from './acl.js';
 import { assertKey } from './object-write.js';
 import { bucketOf } from './target.js';
 
@@ -85,6 +86,8 @@ export async function postObject(ctx: S3Context): Promise<ProtocolResponse> {
   };
   const tags = readTaggingHeader(asHeaders);
   if (tags) input.tags = tags;
+  const acl = parseCannedAcl(fields['acl']);
+  if (acl) input.acl = acl;
   const result = await ctx.deps.engine.putObject(input);
   await form.done;
 
