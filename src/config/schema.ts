@@ -20,6 +20,8 @@ export interface Config {
   domains: readonly string[];
   rootAccessKey: string | undefined;
   rootSecretKey: string | undefined;
+  /** The key that encrypts stored access-key secrets; undefined: <data-dir>/control/server.key, created once. */
+  serverKeyFile: string | undefined;
   workers: number;
   fsync: boolean;
   maxSkewSeconds: number;
@@ -51,8 +53,9 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
     doc: 'Base domain(s) for virtual-host-style addressing (<bucket>.<domain>), comma-separated',
     default: () => ['localhost'],
   },
-  { key: 'rootAccessKey', flag: '--root-access-key', env: 'SOVRA_ROOT_ACCESS_KEY', kind: 'string', secret: true, doc: 'Root access key id (default: generated on first start and kept in the data dir)', default: () => undefined },
-  { key: 'rootSecretKey', flag: '--root-secret-key', env: 'SOVRA_ROOT_SECRET_KEY', kind: 'string', secret: true, doc: 'Root secret key (default: generated on first start and kept in the data dir)', default: () => undefined },
+  { key: 'rootAccessKey', flag: '--root-access-key', env: 'SOVRA_ROOT_ACCESS_KEY', kind: 'string', secret: true, doc: "The operator's root access key id (default: generated on first start, printed once, kept encrypted in the account store)", default: () => undefined },
+  { key: 'rootSecretKey', flag: '--root-secret-key', env: 'SOVRA_ROOT_SECRET_KEY', kind: 'string', secret: true, doc: "The operator's root secret key (default: generated on first start and printed once)", default: () => undefined },
+  { key: 'serverKeyFile', flag: '--server-key-file', env: 'SOVRA_SERVER_KEY_FILE', kind: 'string', doc: 'File holding the 32-byte key that encrypts stored access-key secrets (default: <data-dir>/control/server.key, created on first start; keep a copy apart from the data)', default: () => undefined },
   { key: 'workers', flag: '--workers', env: 'SOVRA_WORKERS', kind: 'int', doc: 'Worker processes serving requests (default: one per CPU core)', default: () => 0 },
   { key: 'fsync', flag: '--fsync', env: 'SOVRA_FSYNC', kind: 'bool', doc: 'fsync object bytes before acknowledging a write (turn off only for throwaway data)', default: () => true },
   { key: 'maxSkewSeconds', flag: '--max-skew', env: 'SOVRA_MAX_SKEW', kind: 'int', doc: 'Allowed clock skew of signed requests, seconds', default: () => 900 },

@@ -14,7 +14,7 @@ describe('engine: buckets', () => {
 
   it('creates buckets once: BucketAlreadyOwnedByYou for the owner, BucketAlreadyExists for others', async () => {
     const b = await engine.createBucket({ name: 'photos', owner: OWNER, region: 'eu-1' });
-    assert.deepEqual(b, { name: 'photos', owner: OWNER, region: 'eu-1', createdAt: new Date(Date.UTC(2025, 0, 1, 12)), versioning: undefined });
+    assert.deepEqual(b, { name: 'photos', owner: OWNER, region: 'eu-1', createdAt: new Date(Date.UTC(2025, 0, 1, 12)), versioning: undefined, acl: 'private' });
     await assert.rejects(engine.createBucket({ name: 'photos', owner: OWNER, region: 'eu-1' }), { code: 'BucketAlreadyOwnedByYou' });
     await assert.rejects(engine.createBucket({ name: 'photos', owner: 'someone-else', region: 'eu-1' }), { code: 'BucketAlreadyExists' });
     assert.deepEqual(await engine.getBucket('photos'), b);

@@ -2,13 +2,18 @@
 import { fail } from '../core/errors.js';
 import { noSuchBucket, type EngineContext } from './context.js';
 import { toBucket } from './mappers.js';
-import type { Bucket, CorsRule } from './types.js';
+import type { BucketRecord } from '../meta/index.js';
+import type { Bucket, BucketUsage, CannedAcl, CorsRule, OwnerUsage } from './types.js';
 
-export async function createBucket(ctx: EngineContext, input: { name: string; owner: string; region: string }): Promise<Bucket> {
+export async function createBucket(
+  ctx: EngineContext,
+  input: { name: string; owner: string; region: string; acl?: CannedAcl },
+): Promise<Bucket> {
   return ctx.meta.write(async (tx) => {
     const existing = await tx.buckets.get(input.name);
     if (existing === undefined) {
-      const record = { name: input.name, owner: input.owner, region: input.region, createdAt: ctx.now() };
+      const record: BucketRecord = { name: input.name, owner: input.owner, region: input.region, createdAt: ctx.now() };
+      if (input.acl !== undefined && input.acl !== 'private') record.acl = input.acl;
       await tx.buckets.insert(record);
       return toBucket(record);
     }
@@ -73,4 +78,29 @@ export async function getBucketCors(ctx: EngineContext, name: string): Promise<C
     if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
     return (await tx.buckets.getCors(name)) ?? [];
   });
+}
+
+export async function putBucketPolicy(ctx: EngineContext, name: string, policy: string | undefined): Promise<void> {
+  await ctx.meta.write(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    await tx.buckets.setPolicy(name, policy);
+  });
+}
+
+export async function putBucketAcl(ctx: EngineContext, name: string, acl: CannedAcl): Promise<void> {
+  await ctx.meta.write(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    await tx.buckets.setAcl(name, acl);
+  });
+}
+
+export async function bucketUsage(ctx: EngineContext, name: string): Promise<BucketUsage> {
+  return ctx.meta.read(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    return tx.usage.get(name);
+  });
+}
+
+export async function usageByOwner(ctx: EngineContext, owner: string): Promise<OwnerUsage> {
+  return ctx.meta.read((tx) => tx.usage.byOwner(owner));
 }

@@ -6,7 +6,7 @@
  * replaced, wherever it sits in the history, and the new one becomes latest. Replication
  * tasks for the new version are queued in the same transaction (replication.ts).
  */
-import type { MetaTx, Segment, StoredChecksum, StoredHeaders } from '../meta/index.js';
+import type { CannedAclName, MetaTx, Segment, StoredChecksum, StoredHeaders } from '../meta/index.js';
 import { noSuchBucket, type EngineContext } from './context.js';
 import { checkWriteConditions } from './preconditions.js';
 import { enqueueReplication } from './replication.js';
@@ -21,6 +21,8 @@ export interface VersionDraft {
   tags: Record<string, string>;
   checksum?: StoredChecksum;
   segments: Segment[];
+  /** Absent: private. */
+  acl?: CannedAclName;
 }
 
 export interface Committed {

@@ -130,6 +130,7 @@ export async function completeMultipartUpload(ctx: EngineContext, input: Complet
         etag,
         headers: upload.headers,
         tags: upload.tags ?? {},
+        ...(upload.acl ? { acl: upload.acl } : {}),
         ...(checksum ? { checksum } : {}),
         segments: chosen.map((p) => ({
           blobId: p.blobId,

@@ -62,6 +62,7 @@ export async function copyObject(ctx: EngineContext, input: CopyObjectInput): Pr
       owner: input.owner,
       headers: copiedHeaders(input, source.headers),
       tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? {}) : source.tags,
+      ...(input.acl ? { acl: input.acl } : {}),
     },
     input.destConditions,
   );

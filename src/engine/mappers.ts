@@ -3,7 +3,9 @@ import type { BucketRecord, ObjectVersion, PartRecord, UploadRecord } from '../m
 import type { Bucket, DeleteMarkerInfo, MultipartUpload, ObjectInfo, PartInfo, VersionEntry } from './types.js';
 
 export function toBucket(b: BucketRecord): Bucket {
-  return { name: b.name, owner: b.owner, region: b.region, createdAt: b.createdAt, versioning: b.versioning };
+  const out: Bucket = { name: b.name, owner: b.owner, region: b.region, createdAt: b.createdAt, versioning: b.versioning, acl: b.acl ?? 'private' };
+  if (b.policy !== undefined) out.policy = b.policy;
+  return out;
 }
 
 export function toObjectInfo(v: ObjectVersion): ObjectInfo {
@@ -18,6 +20,7 @@ export function toObjectInfo(v: ObjectVersion): ObjectInfo {
     owner: v.owner,
     headers: v.headers,
     tagCount: Object.keys(v.tags).length,
+    acl: v.acl ?? 'private',
   };
   if (v.checksum !== undefined) info.checksum = { ...v.checksum };
   if (v.replicationStatus !== undefined) info.replicationStatus = v.replicationStatus;
@@ -48,6 +51,7 @@ export function toUpload(u: UploadRecord): MultipartUpload {
     owner: u.owner,
     initiated: u.initiated,
     headers: u.headers,
+    acl: u.acl ?? 'private',
   };
   if (u.tags !== undefined) out.tags = u.tags;
   if (u.checksumAlgorithm !== undefined) out.checksumAlgorithm = u.checksumAlgorithm;

@@ -51,6 +51,7 @@ export async function createMultipartUpload(ctx: EngineContext, input: CreateMul
     if (input.tags !== undefined) upload.tags = input.tags;
     if (alg !== undefined) upload.checksumAlgorithm = alg;
     if (type !== undefined) upload.checksumType = type;
+    if (input.acl !== undefined && input.acl !== 'private') upload.acl = input.acl;
     await tx.uploads.insert(upload);
     return toUpload(upload);
   });

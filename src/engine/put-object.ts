@@ -49,7 +49,7 @@ export async function putObject(ctx: EngineContext, input: PutObjectInput): Prom
   return commitIngested(
     ctx,
     data,
-    { bucket: input.bucket, key: input.key, owner: input.owner, headers: input.headers, tags: input.tags ?? {} },
+    { bucket: input.bucket, key: input.key, owner: input.owner, headers: input.headers, tags: input.tags ?? {}, ...(input.acl ? { acl: input.acl } : {}) },
     input.conditions,
   );
 }
@@ -61,7 +61,7 @@ export async function putObject(ctx: EngineContext, input: PutObjectInput): Prom
 export async function commitIngested(
   ctx: EngineContext,
   data: Ingested,
-  target: Pick<VersionDraft, 'bucket' | 'key' | 'owner' | 'headers' | 'tags'>,
+  target: Pick<VersionDraft, 'bucket' | 'key' | 'owner' | 'headers' | 'tags' | 'acl'>,
   conditions: { ifMatch?: string; ifNoneMatch?: string } | undefined,
 ): Promise<WriteResult> {
   const etag = `"${data.md5.toString('hex')}"`;

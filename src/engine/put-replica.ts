@@ -82,6 +82,7 @@ export async function putReplica(ctx: EngineContext, input: ReplicaWrite): Promi
     replicationStatus: 'REPLICA',
   };
   if (!input.deleteMarker && input.checksum !== undefined) version.checksum = { ...input.checksum };
+  if (!input.deleteMarker && input.acl !== undefined && input.acl !== 'private') version.acl = input.acl;
   let stored = false;
   try {
     stored = await ctx.meta.write(async (tx) => {

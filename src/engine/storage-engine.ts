@@ -19,6 +19,7 @@ import { putObject } from './put-object.js';
 import { putReplica } from './put-replica.js';
 import * as replication from './replication.js';
 import { getObject, headObject } from './read-object.js';
+import { getObjectAcl, putObjectAcl } from './object-acl.js';
 import { getObjectTagging, setObjectTagging } from './tagging.js';
 import type { ChecksumAlgorithm, RegionEngine } from './types.js';
 
@@ -50,6 +51,10 @@ export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
     getBucketCors: (name) => buckets.getBucketCors(ctx, name),
     putBucketReplication: (name, config) => replication.putBucketReplication(ctx, name, config),
     getBucketReplication: (name) => replication.getBucketReplication(ctx, name),
+    putBucketPolicy: (name, policy) => buckets.putBucketPolicy(ctx, name, policy),
+    putBucketAcl: (name, acl) => buckets.putBucketAcl(ctx, name, acl),
+    bucketUsage: (name) => buckets.bucketUsage(ctx, name),
+    usageByOwner: (owner) => buckets.usageByOwner(ctx, owner),
 
     putObject: (input) => putObject(ctx, input),
     getObject: (input) => getObject(ctx, input),
@@ -59,6 +64,8 @@ export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
     getObjectTagging: (input) => getObjectTagging(ctx, input),
     putObjectTagging: ({ tags, ...at }) => setObjectTagging(ctx, at, tags),
     deleteObjectTagging: (at) => setObjectTagging(ctx, at, {}),
+    getObjectAcl: (at) => getObjectAcl(ctx, at),
+    putObjectAcl: ({ acl, ...at }) => putObjectAcl(ctx, at, acl),
     listObjects: (input) => listObjects(ctx, input),
     listObjectVersions: (input) => listObjectVersions(ctx, input),
 

@@ -8,6 +8,31 @@ import type { Readable } from 'node:stream';
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 export type ChecksumType = 'COMPOSITE' | 'FULL_OBJECT';
 export type VersioningStatus = 'Enabled' | 'Suspended' | undefined;
+/**
+ * The canned ACLs Sovra stores. 'public-read' on a bucket lets anyone list it; on an object,
+ * lets anyone read it. Other canned ACLs and grants are refused by the S3 layer.
+ */
+export type CannedAcl = 'private' | 'public-read';
+
+/**
+ * What a bucket stores, the basis of quotas and metering. `bytes`: every stored version
+ * (current and non-current; delete markers are empty) plus the parts of in-progress multipart
+ * uploads. `objects`: versions that are not delete markers.
+ */
+export interface BucketUsage {
+  bytes: number;
+  objects: number;
+}
+
+/** An owner's usage summed over its buckets. */
+export interface OwnerUsage extends BucketUsage {
+  buckets: number;
+  /**
+   * Regions the sum could not include (a remote region did not answer); absent when every
+   * region counted. Only the regional router sets it.
+   */
+  unreachableRegions?: string[];
+}
 
 /** A checksum as S3 shows it: base64 of the digest; composite ones end in `-N`. */
 export interface ChecksumValue {
@@ -22,6 +47,9 @@ export interface Bucket {
   region: string;
   createdAt: Date;
   versioning: VersioningStatus;
+  /** The bucket policy JSON text exactly as it was stored; absent when none is set. */
+  policy?: string;
+  acl: CannedAcl;
 }
 
 /** Headers that S3 stores with an object and returns on GET/HEAD. */
@@ -57,6 +85,7 @@ export interface ObjectInfo {
   parts?: { partNumber: number; size: number; checksum?: string }[];
   /** Set when a replication rule matched the version (source side) or it is a replica. */
   replicationStatus?: ReplicationStatus;
+  acl: CannedAcl;
 }
 
 export interface DeleteMarkerInfo {
@@ -114,6 +143,8 @@ export interface PutObjectInput {
   tags?: Record<string, string>;
   /** Conditional write: ifNoneMatch '*' (create only) or ifMatch etag (replace only that). */
   conditions?: { ifMatch?: string; ifNoneMatch?: string };
+  /** Default 'private'. */
+  acl?: CannedAcl;
   signal?: AbortSignal;
 }
 
@@ -165,6 +196,8 @@ export interface CopyObjectInput {
   /** If-Match / If-None-Match on the destination. */
   destConditions?: { ifMatch?: string; ifNoneMatch?: string };
   checksumAlgorithm?: ChecksumAlgorithm;
+  /** The copy's ACL, default 'private' (as S3, the source's ACL is not copied). */
+  acl?: CannedAcl;
   signal?: AbortSignal;
 }
 
@@ -218,6 +251,8 @@ export interface MultipartUpload {
   tags?: Record<string, string>;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
+  /** The ACL the completed object will get. */
+  acl: CannedAcl;
 }
 
 export interface PartInfo {
@@ -236,6 +271,8 @@ export interface CreateMultipartInput {
   tags?: Record<string, string>;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
+  /** Carried to the completed object; default 'private'. */
+  acl?: CannedAcl;
 }
 
 export interface UploadPartInput {
@@ -385,6 +422,8 @@ export interface ReplicaWrite {
   etag?: string;
   checksum?: ChecksumValue;
   size?: number;
+  /** The source version's ACL (a replica keeps it); default 'private'. */
+  acl?: CannedAcl;
   body?: Readable;
   signal?: AbortSignal;
 }
@@ -394,7 +433,8 @@ export interface ReplicaWrite {
  * the precise code (NoSuchBucket, NoSuchKey, PreconditionFailed, ...).
  */
 export interface StorageEngine {
-  createBucket(input: { name: string; owner: string; region: string }): Promise<Bucket>;
+  /** acl defaults to 'private'. */
+  createBucket(input: { name: string; owner: string; region: string; acl?: CannedAcl }): Promise<Bucket>;
   deleteBucket(name: string): Promise<void>;
   getBucket(name: string): Promise<Bucket>;
   listBuckets(owner?: string): Promise<Bucket[]>;
@@ -405,6 +445,19 @@ export interface StorageEngine {
   /** null removes the configuration. Requires versioning Enabled (InvalidRequest otherwise). */
   putBucketReplication(name: string, config: ReplicationConfig | null): Promise<void>;
   getBucketReplication(name: string): Promise<ReplicationConfig | undefined>;
+  /**
+   * Stores the bucket policy text verbatim (the S3 layer validates it first); undefined
+   * removes it. getBucket returns it as `policy`.
+   */
+  putBucketPolicy(name: string, policy: string | undefined): Promise<void>;
+  putBucketAcl(name: string, acl: CannedAcl): Promise<void>;
+  /** The usage counters of one bucket (NoSuchBucket when there is none). */
+  bucketUsage(name: string): Promise<BucketUsage>;
+  /**
+   * Usage summed over the owner's buckets: an engine counts the buckets it holds; the regional
+   * router sums every region it can reach (only totals cross regions, never keys).
+   */
+  usageByOwner(owner: string): Promise<OwnerUsage>;
 
   putObject(input: PutObjectInput): Promise<WriteResult>;
   getObject(input: GetObjectInput): Promise<GetObjectResult>;
@@ -414,6 +467,9 @@ export interface StorageEngine {
   getObjectTagging(input: { bucket: string; key: string; versionId?: string }): Promise<{ versionId: string; tags: Record<string, string> }>;
   putObjectTagging(input: { bucket: string; key: string; versionId?: string; tags: Record<string, string> }): Promise<{ versionId: string }>;
   deleteObjectTagging(input: { bucket: string; key: string; versionId?: string }): Promise<{ versionId: string }>;
+  /** The version's ACL and owner (the latest when no version id), with GetObject's errors for markers. */
+  getObjectAcl(input: { bucket: string; key: string; versionId?: string }): Promise<{ versionId: string; owner: string; acl: CannedAcl }>;
+  putObjectAcl(input: { bucket: string; key: string; versionId?: string; acl: CannedAcl }): Promise<{ versionId: string }>;
   listObjects(input: ListObjectsInput): Promise<ListObjectsResult>;
   listObjectVersions(input: ListVersionsInput): Promise<ListVersionsResult>;
 

@@ -16,6 +16,7 @@ import { bytesOf, openHarness, pattern, type Harness } from '../engine/embedded/
 import type { StorageEngine } from '../engine/types.js';
 import { versionIdGenerator } from '../engine/ids.js';
 import { LocalRegion } from '../placement/local-region.js';
+import { createRegionalStorage } from '../placement/regional-storage.js';
 import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import { startHttpServer, type RunningServer } from '../http/server.js';
 import type { BucketEntry, ReadForCopyInput, RegionAccess } from '../placement/ports.js';
@@ -416,6 +417,52 @@ describe('region routes', () => {
     const body = Buffer.from('{}');
     const s = signAs(nodeCredentials(SECRET, 'eu-fra'), 'eu-fra').sign({ method: 'POST', host: host(), path: `${INTERNAL_PREFIX}regions/uk-lon/read-for-copy`, payloadHash: sha256Hex(body) });
     assert.equal((await raw('POST', s.path, s.headers, body)).status, 404);
+  });
+
+  test('usage crosses as totals only; the router sums every region and names the ones it cannot ask', async () => {
+    await bucket(fra, entry('usage-fra', 'eu-fra', ['EU'], 'acct-usage'));
+    await bucket(par, entry('usage-par', 'eu-par', ['EU'], 'acct-usage'));
+    await putObject(fra.engine, 'usage-fra', 'a', Buffer.from('12345'));
+    await putObject(par.engine, 'usage-par', 'b', Buffer.from('1234567'));
+    await putObject(par.engine, 'usage-par', 'b', Buffer.from('12'));
+    await fra.engine.putObject({ bucket: 'usage-fra', key: 'c', owner: 'acct-usage', body: Readable.from([Buffer.from('x')]), claims: {}, headers: { userMetadata: {} } });
+
+    const parRemote = remote('eu-par', 'eu-fra');
+    assert.deepEqual(await parRemote.usageByOwner('acct-usage'), { bytes: 9, objects: 2, buckets: 1 });
+    assert.deepEqual(await parRemote.usageByOwner('acct-usage'), await par.engine.usageByOwner('acct-usage'));
+    assert.deepEqual(await parRemote.usageByOwner('nobody'), { bytes: 0, objects: 0, buckets: 0 });
+
+    // The answer is exactly the three totals: no bucket names, no keys.
+    const s = signAs(nodeCredentials(SECRET, 'eu-fra'), 'eu-fra').sign({ method: 'GET', host: host(), path: `${INTERNAL_PREFIX}regions/eu-par/usage`, query: { owner: 'acct-usage' }, payloadHash: EMPTY_SHA256 });
+    const answer = await raw('GET', s.path, s.headers);
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.body, { bytes: 9, objects: 2, buckets: 1 });
+    const noOwner = signAs(nodeCredentials(SECRET, 'eu-fra'), 'eu-fra').sign({ method: 'GET', host: host(), path: `${INTERNAL_PREFIX}regions/eu-par/usage`, payloadHash: EMPTY_SHA256 });
+    assert.equal((await raw('GET', noOwner.path, noOwner.headers)).body.code, 'InvalidArgument');
+
+    // A node serving eu-fra: its own engine directly, eu-par over HTTP, uk-lon unreachable (not served there).
+    const router = createRegionalStorage({
+      topology: TEST_TOPOLOGY,
+      directory,
+      engines: new Map([['eu-fra', fra.engine]]),
+      regions: new Map<string, RegionAccess>([['eu-fra', localFra], ['eu-par', parRemote], ['uk-lon', remote('uk-lon', 'eu-fra')]]),
+      defaultRegion: 'eu-fra',
+    });
+    assert.deepEqual(await router.usageByOwner('acct-usage'), { bytes: 5 + 1 + 9, objects: 4, buckets: 2, unreachableRegions: ['uk-lon'] });
+    assert.deepEqual(await router.bucketUsage('usage-fra'), { bytes: 6, objects: 2 });
+  });
+
+  test('a replica sent over HTTP keeps its ACL', async () => {
+    const data = Buffer.from('public replica');
+    const parRemote = remote('eu-par', 'eu-fra');
+    for (const acl of ['public-read', 'private'] as const) {
+      const versionId = newVersionId(new Date());
+      await parRemote.putReplica({
+        sourceBucket: 'eu-src', destBucket: 'eu-dst', key: `acl-${acl}`, versionId, lastModified: new Date(), deleteMarker: false,
+        size: data.length, etag: `"${createHash('md5').update(data).digest('hex')}"`, acl, body: Readable.from([data]),
+      });
+      assert.equal((await par.engine.getObjectAcl({ bucket: 'eu-dst', key: `acl-${acl}` })).acl, acl);
+    }
   });
 });
 

@@ -6,6 +6,8 @@ import { nodeCredentials, nodeIdOfAccessKey, nodeKeyLookup } from './node-creden
 
 const SECRET = 'cluster-secret-0123456789-abcdefghij';
 
+const SCOPE = { date: '20260101', region: 'eu-fra', service: 'sovra-internal' };
+
 test('node credentials are derived from the cluster secret and the node id', () => {
   const fra = nodeCredentials(SECRET, 'eu-fra');
   assert.equal(fra.accessKeyId, 'SOVRANODE-eu-fra');
@@ -29,9 +31,9 @@ test('a short cluster secret and malformed node ids are refused with a clear err
 
 test('the lookup knows exactly the listed nodes', async () => {
   const lookup = nodeKeyLookup(SECRET, ['eu-fra', 'control-plane']);
-  assert.deepEqual(await lookup('SOVRANODE-eu-fra'), nodeCredentials(SECRET, 'eu-fra'));
-  assert.deepEqual(await lookup('SOVRANODE-control-plane'), nodeCredentials(SECRET, 'control-plane'));
-  assert.equal(await lookup('SOVRANODE-uk-lon'), undefined);
-  assert.equal(await lookup('eu-fra'), undefined);
+  assert.deepEqual(await lookup('SOVRANODE-eu-fra', SCOPE), nodeCredentials(SECRET, 'eu-fra'));
+  assert.deepEqual(await lookup('SOVRANODE-control-plane', SCOPE), nodeCredentials(SECRET, 'control-plane'));
+  assert.equal(await lookup('SOVRANODE-uk-lon', SCOPE), undefined);
+  assert.equal(await lookup('eu-fra', SCOPE), undefined);
   assert.throws(() => nodeKeyLookup('weak', ['eu-fra']), /at least 32/);
 });

@@ -5,9 +5,19 @@
  */
 import type http from 'node:http';
 import { PassThrough } from 'node:stream';
+import type { OwnerUsage } from '../engine/types.js';
 import type { ReadForCopyInput, ReadForCopyResult, RegionAccess, ReplicaInput } from '../placement/ports.js';
 import { InternalClient } from './http-client.js';
-import { decodeHeaderJson, encodeHeaderJson, OBJECT_HEADER, REPLICA_HEADER, reviveObjectHeader, serializeReadForCopyInput, serializeReplicaMeta } from './wire.js';
+import {
+  decodeHeaderJson,
+  encodeHeaderJson,
+  OBJECT_HEADER,
+  REPLICA_HEADER,
+  reviveObjectHeader,
+  reviveOwnerUsage,
+  serializeReadForCopyInput,
+  serializeReplicaMeta,
+} from './wire.js';
 
 export interface RemoteRegionOptions {
   regionId: string;
@@ -74,6 +84,10 @@ export class RemoteRegion implements RegionAccess {
       ...(withBody ? { stream: input.body, ...(input.size === undefined ? {} : { contentLength: input.size }) } : {}),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
+  }
+
+  async usageByOwner(owner: string): Promise<OwnerUsage> {
+    return reviveOwnerUsage(await this.client.json({ method: 'GET', segments: ['regions', this.regionId, 'usage'], query: { owner } }));
   }
 
   /** Closes idle connections (of an own agent). */

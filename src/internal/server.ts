@@ -233,6 +233,14 @@ export function createInternalApi(deps: InternalApiDeps): InternalApi {
         body: out.body,
       };
     }
+    if (action === 'usage' && call.req.method === 'GET') {
+      const target = region(id);
+      const owner = call.query.get('owner');
+      if (owner === undefined || owner === '') throw fail('InvalidArgument', 'Usage requires ?owner=.');
+      const u = await target.usageByOwner(owner);
+      // Totals only: nothing about keys or buckets crosses the border.
+      return jsonResponse(200, { bytes: u.bytes, objects: u.objects, buckets: u.buckets });
+    }
     if (action === 'replicas' && call.req.method === 'PUT') {
       const target = region(id);
       const meta = reviveReplicaMeta(decodeHeaderJson(headerOf(call.req, REPLICA_HEADER), `${REPLICA_HEADER} header`));

@@ -4,7 +4,7 @@
  * ISO strings; JSON in a header travels as base64url so any key or value survives.
  */
 import { AppError, ErrorCodes, fail, type ErrorCode } from '../core/errors.js';
-import type { ObjectInfo, Preconditions } from '../engine/types.js';
+import type { CannedAcl, ObjectInfo, OwnerUsage, Preconditions } from '../engine/types.js';
 import type { BucketEntry, ReadForCopyInput, ReplicaInput } from '../placement/ports.js';
 import type { ResidencyPolicy } from '../residency/policy.js';
 import { S3_ERRORS } from '../s3/errors.js';
@@ -195,7 +195,25 @@ export function reviveReplicaMeta(v: unknown): ReplicaMeta {
     if (!Number.isSafeInteger(o.size) || (o.size as number) < 0) throw fail('InvalidRequest', 'replica.size must be a non-negative integer.');
     out.size = o.size as number;
   }
+  if (o.acl !== undefined && o.acl !== null) out.acl = cannedAcl(o.acl, 'replica.acl');
   return out;
+}
+
+function cannedAcl(v: unknown, what: string): CannedAcl {
+  if (v !== 'private' && v !== 'public-read') throw fail('InvalidRequest', `${what} must be 'private' or 'public-read'.`);
+  return v;
+}
+
+function count(o: Obj, name: string, what: string): number {
+  const v = o[name];
+  if (!Number.isSafeInteger(v) || (v as number) < 0) throw fail('InvalidRequest', `${what}.${name} must be a non-negative integer.`);
+  return v as number;
+}
+
+/** A region's usage totals for one owner (the answer of GET regions/{id}/usage?owner=). */
+export function reviveOwnerUsage(v: unknown): OwnerUsage {
+  const o = obj(v, 'usage');
+  return { bytes: count(o, 'bytes', 'usage'), objects: count(o, 'objects', 'usage'), buckets: count(o, 'buckets', 'usage') };
 }
 
 // ---- errors -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ export type * from './types.js';
 export type { BucketRepo } from './bucket-repo.js';
 export type { ObjectRepo, GetVersionOptions } from './object-repo.js';
 export type { UploadRepo, PartsPage } from './upload-repo.js';
+export type { UsageRepo } from './usage-repo.js';
 export type { BlobRefRepo } from './blob-ref-repo.js';
 export type { ReplicationQueueRepo } from './replication-queue-repo.js';
 export type { InstanceLease, InstanceRegistry } from './instance-registry.js';

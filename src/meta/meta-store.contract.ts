@@ -242,6 +242,92 @@ export function describeMetaStore(name: string, makeStore: () => Promise<MetaSto
       assert.equal((await store.read((tx) => tx.uploads.list({ bucket: 'ub', maxUploads: 10 }))).items.length, 0);
     });
 
+    it('buckets keep the policy text verbatim and a canned ACL; versions and uploads keep theirs', async () => {
+      const b = { name: 'acl-b', owner: 'alice', region: 'eu-1', createdAt: new Date(1_700_000_000_000) };
+      const text = '{ "Version": "2012-10-17",\n  "Statement": [] }  ';
+      await store.write(async (tx) => {
+        await tx.buckets.insert({ ...b, acl: 'public-read', policy: text });
+        await tx.buckets.insert({ name: 'acl-c', owner: 'alice', region: 'eu-1', createdAt: b.createdAt });
+      });
+      assert.deepEqual(await store.read((tx) => tx.buckets.get('acl-b')), { ...b, acl: 'public-read', policy: text });
+      await store.write(async (tx) => {
+        await tx.buckets.setPolicy('acl-b', undefined);
+        await tx.buckets.setAcl('acl-b', 'private');
+        await tx.buckets.setPolicy('acl-c', '{}');
+      });
+      assert.deepEqual(await store.read((tx) => tx.buckets.get('acl-b')), b);
+      assert.equal((await store.read((tx) => tx.buckets.list('alice'))).find((x) => x.name === 'acl-c')?.policy, '{}');
+
+      await store.write(async (tx) => {
+        await tx.objects.insertLatest(version('acl-b', 'k', 'v1', { acl: 'public-read' }));
+        await tx.objects.insertLatest(version('acl-b', 'k', 'v2'));
+      });
+      assert.equal((await store.read((tx) => tx.objects.getVersion('acl-b', 'k', 'v1')))?.acl, 'public-read');
+      assert.equal((await store.read((tx) => tx.objects.getLatest('acl-b', 'k')))?.acl, undefined);
+      assert.equal(await store.write((tx) => tx.objects.setAcl('acl-b', 'k', 'v2', 'public-read')), true);
+      assert.equal(await store.write((tx) => tx.objects.setAcl('acl-b', 'k', 'nope', 'public-read')), false);
+      const listed = await store.read((tx) => tx.objects.listVersions({ bucket: 'acl-b', maxKeys: 10 }));
+      assert.deepEqual(listed.items.map((v) => v.acl), ['public-read', 'public-read']);
+      await store.write((tx) => tx.objects.setAcl('acl-b', 'k', 'v1', 'private'));
+      assert.equal((await store.read((tx) => tx.objects.listLatest({ bucket: 'acl-b', maxKeys: 10 }))).items[0]?.acl, 'public-read');
+      assert.equal((await store.read((tx) => tx.objects.getVersion('acl-b', 'k', 'v1')))?.acl, undefined);
+
+      await store.write((tx) => tx.uploads.insert({ uploadId: 'acl-u', bucket: 'acl-b', key: 'm', owner: 'alice', initiated: b.createdAt, headers: { userMetadata: {} }, acl: 'public-read' }));
+      assert.equal((await store.read((tx) => tx.uploads.get('acl-u')))?.acl, 'public-read');
+    });
+
+    it('usage counters follow every version and part change, in the same transaction', async () => {
+      const usage = () => store.read((tx) => tx.usage.get('use'));
+      const recount = () => store.read((tx) => tx.usage.recount('use'));
+      await store.write((tx) => tx.buckets.insert({ name: 'use', owner: 'dave', region: 'eu-1', createdAt: new Date(1_700_000_000_000) }));
+      assert.deepEqual(await usage(), { bytes: 0, objects: 0 });
+      await store.write(async (tx) => {
+        await tx.objects.insertLatest(version('use', 'a', 'v1', { size: 100 }));
+        await tx.objects.insertLatest(version('use', 'a', 'v2', { size: 50 }));
+        await tx.objects.insertLatest(version('use', 'a', 'dm', { deleteMarker: true, size: 0, segments: [] }));
+      });
+      assert.deepEqual(await usage(), { bytes: 150, objects: 2 });
+      await store.write((tx) => tx.objects.remove('use', 'a', 'v1'));
+      await store.write((tx) => tx.objects.remove('use', 'a', 'dm'));
+      assert.deepEqual(await usage(), { bytes: 50, objects: 1 });
+      // A rolled-back write leaves the counters as they were.
+      await assert.rejects(
+        store.write(async (tx) => {
+          await tx.objects.insertLatest(version('use', 'b', 'v1', { size: 7 }));
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.deepEqual(await usage(), { bytes: 50, objects: 1 });
+
+      await store.write(async (tx) => {
+        await tx.uploads.insert({ uploadId: 'use-u', bucket: 'use', key: 'm', owner: 'dave', initiated: new Date(1_700_000_000_000), headers: { userMetadata: {} } });
+        await tx.uploads.putPart('use-u', part(1, 'd'.repeat(32)));
+        await tx.uploads.putPart('use-u', part(2, 'e'.repeat(32)));
+      });
+      assert.deepEqual(await usage(), { bytes: 50 + 10 + 20, objects: 1 });
+      // Re-uploading part 2 with another size counts the new size only.
+      await store.write((tx) => tx.uploads.putPart('use-u', { ...part(2, 'f'.repeat(32)), size: 5 }));
+      assert.deepEqual(await usage(), { bytes: 50 + 10 + 5, objects: 1 });
+      assert.deepEqual(await usage(), await recount());
+      assert.deepEqual(await store.read((tx) => tx.usage.byOwner('dave')), { bytes: 65, objects: 1, buckets: 1 });
+      await store.write((tx) => tx.uploads.remove('use-u'));
+      assert.deepEqual(await usage(), { bytes: 50, objects: 1 });
+      await store.write(async (tx) => {
+        await tx.uploads.insert({ uploadId: 'use-u2', bucket: 'use', key: 'm', owner: 'dave', initiated: new Date(1_700_000_000_000), headers: { userMetadata: {} } });
+        await tx.uploads.putPart('use-u2', part(3, '3'.repeat(32)));
+      });
+      await store.write((tx) => tx.uploads.removeByBucket('use'));
+      assert.deepEqual(await usage(), { bytes: 50, objects: 1 });
+      assert.deepEqual(await usage(), await recount());
+      await store.write(async (tx) => {
+        await tx.objects.remove('use', 'a', 'v2');
+        await tx.buckets.remove('use');
+      });
+      assert.deepEqual(await usage(), { bytes: 0, objects: 0 });
+      assert.deepEqual(await store.read((tx) => tx.usage.byOwner('dave')), { bytes: 0, objects: 0, buckets: 0 });
+    });
+
     it('segments count as blob references', async () => {
       const v = version('rf', 'k', 'null');
       await store.write((tx) => tx.objects.insertLatest(v));

@@ -10,6 +10,7 @@ import type { InstanceRegistry } from './instance-registry.js';
 import type { ObjectRepo } from './object-repo.js';
 import type { ReplicationQueueRepo } from './replication-queue-repo.js';
 import type { UploadRepo } from './upload-repo.js';
+import type { UsageRepo } from './usage-repo.js';
 
 export interface MetaTx {
   readonly buckets: BucketRepo;
@@ -17,6 +18,7 @@ export interface MetaTx {
   readonly uploads: UploadRepo;
   readonly blobRefs: BlobRefRepo;
   readonly replication: ReplicationQueueRepo;
+  readonly usage: UsageRepo;
 }
 
 export interface TxOptions {

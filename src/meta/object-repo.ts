@@ -1,11 +1,15 @@
 /** Port: object versions and delete markers of a bucket, with their byte segments. */
-import type { ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page, ReplicationStatusName } from './types.js';
+import type { CannedAclName, ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page, ReplicationStatusName } from './types.js';
 
 export interface GetVersionOptions {
   /** Also load the version's segments (needed to read its bytes). */
   withSegments?: boolean;
 }
 
+/**
+ * Every insertion and removal also updates the bucket's usage counters (UsageRepo) in the
+ * same transaction, so they can never drift from the rows.
+ */
 export interface ObjectRepo {
   /** The latest version (object or delete marker) of a key. */
   getLatest(bucket: string, key: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined>;
@@ -22,6 +26,8 @@ export interface ObjectRepo {
   remove(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined>;
   /** Replaces a version's tag set; false when there is no such version. */
   setTags(bucket: string, key: string, versionId: string, tags: Record<string, string>): Promise<boolean>;
+  /** Sets a version's canned ACL; false when there is no such version. */
+  setAcl(bucket: string, key: string, versionId: string, acl: CannedAclName): Promise<boolean>;
   /** Sets a version's replication status; false when there is no such version. */
   setReplicationStatus(bucket: string, key: string, versionId: string, status: ReplicationStatusName): Promise<boolean>;
   /** True if the bucket holds any version or delete marker. */

@@ -8,6 +8,14 @@ import type { ChecksumType, HashAlgorithm } from '../core/checksums/index.js';
 export type ChecksumAlgorithmName = Exclude<HashAlgorithm, 'MD5'>;
 export type { ChecksumType };
 export type VersioningState = 'Enabled' | 'Suspended';
+/** The canned ACLs Sovra stores; a record without one is 'private'. */
+export type CannedAclName = 'private' | 'public-read';
+
+/** A bucket's stored footprint (see UsageRepo for what counts). */
+export interface UsageCounts {
+  bytes: number;
+  objects: number;
+}
 
 export interface CorsRuleRecord {
   id?: string;
@@ -25,6 +33,10 @@ export interface BucketRecord {
   createdAt: Date;
   /** Never set → undefined (S3 reports no Status). */
   versioning?: VersioningState;
+  /** The bucket policy JSON, verbatim as the owner sent it. */
+  policy?: string;
+  /** Absent means 'private'. */
+  acl?: CannedAclName;
 }
 
 /** The object headers S3 returns on GET/HEAD (same shape as engine ObjectHeaders). */
@@ -78,6 +90,8 @@ export interface ObjectVersion {
   /** Present when asked for (withSegments) and on removal results. */
   segments?: Segment[];
   replicationStatus?: ReplicationStatusName;
+  /** Absent means 'private'. */
+  acl?: CannedAclName;
 }
 
 export type ReplicationStatusName = 'PENDING' | 'COMPLETED' | 'FAILED' | 'REPLICA';
@@ -127,6 +141,8 @@ export interface UploadRecord {
   tags?: Record<string, string>;
   checksumAlgorithm?: ChecksumAlgorithmName;
   checksumType?: ChecksumType;
+  /** The ACL the completed object gets; absent means 'private'. */
+  acl?: CannedAclName;
 }
 
 export interface PartRecord {

@@ -6,6 +6,10 @@ export interface PartsPage {
   isTruncated: boolean;
 }
 
+/**
+ * Parts count towards their bucket's usage (UsageRepo): storing, replacing and removing parts
+ * updates the counters in the same transaction.
+ */
 export interface UploadRepo {
   insert(upload: UploadRecord): Promise<void>;
   get(uploadId: string): Promise<UploadRecord | undefined>;

@@ -6,7 +6,7 @@
  * checked already.
  */
 import { fail } from '../core/errors.js';
-import type { RegionEngine } from '../engine/types.js';
+import type { OwnerUsage, RegionEngine } from '../engine/types.js';
 import { checkTransfer, findRegion, type BucketResidency } from '../residency/policy.js';
 import type { Topology } from '../topology/types.js';
 import type { BucketDirectory, BucketEntry, ReadForCopyInput, ReadForCopyResult, RegionAccess, ReplicaInput } from './ports.js';
@@ -70,5 +70,9 @@ export class LocalRegion implements RegionAccess {
     checkTransfer(topology, residencyOf(topology, src), residencyOf(topology, dest), 'Replication');
     const { sourceBucket: _source, ...write } = input;
     await this.o.engine.putReplica(write);
+  }
+
+  async usageByOwner(owner: string): Promise<OwnerUsage> {
+    return this.o.engine.usageByOwner(owner);
   }
 }

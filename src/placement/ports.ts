@@ -5,7 +5,7 @@
  * them is the same code in both deployment modes.
  */
 import type { Readable } from 'node:stream';
-import type { CopySourceRead, Preconditions, ReplicaWrite } from '../engine/types.js';
+import type { CopySourceRead, OwnerUsage, Preconditions, ReplicaWrite } from '../engine/types.js';
 import type { ResidencyPolicy } from '../residency/policy.js';
 
 /** A bucket as the global directory knows it. Object keys and contents are never here. */
@@ -74,4 +74,6 @@ export interface RegionAccess {
   readonly local: boolean;
   readForCopy(input: ReadForCopyInput): Promise<ReadForCopyResult>;
   putReplica(input: ReplicaInput): Promise<void>;
+  /** The owner's usage in this region: totals only (bytes, objects, buckets), never keys. */
+  usageByOwner(owner: string): Promise<OwnerUsage>;
 }

@@ -14,8 +14,10 @@ import { fail } from '../core/errors.js';
 import { copiedHeaders } from '../engine/index.js';
 import type {
   Bucket,
+  CannedAcl,
   CopyObjectInput,
   CopyResult,
+  OwnerUsage,
   PartInfo,
   ReplicationConfig,
   StorageEngine,
@@ -71,6 +73,8 @@ export interface CreateBucketRequest {
   region?: string;
   /** An explicit residency policy (zones); undefined means the primary region's country. */
   zones?: readonly string[];
+  /** x-amz-acl; default 'private'. */
+  acl?: CannedAcl;
 }
 
 /** The regional operations beyond StorageEngine that the S3 layer and admin API use. */
@@ -214,6 +218,7 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
         claims: { contentLength: source.info.size, ...(algorithm ? { checksum: { algorithm } } : {}) },
         headers: copiedHeaders(input, source.info.headers),
         tags: input.taggingDirective === 'REPLACE' ? (input.tags ?? {}) : source.tags,
+        ...(input.acl ? { acl: input.acl } : {}),
         ...(input.destConditions ? { conditions: input.destConditions } : {}),
         ...(input.signal ? { signal: input.signal } : {}),
       });
@@ -289,7 +294,7 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     await directory.reserve({ name: input.name, region: region.id, owner: input.owner, createdAt, residency: policy });
     routes.delete(input.name);
     try {
-      return await engine.createBucket({ name: input.name, owner: input.owner, region: region.id });
+      return await engine.createBucket({ name: input.name, owner: input.owner, region: region.id, ...(input.acl ? { acl: input.acl } : {}) });
     } catch (e) {
       await directory.release(input.name, region.id);
       throw e;
@@ -338,6 +343,39 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     await engine.putBucketReplication(name, config);
   }
 
+  /**
+   * Sums the owner's usage over every region of the topology: served ones from their engines,
+   * the others through their RegionAccess (only totals travel). A region that cannot be asked
+   * is left out and named in unreachableRegions, so a caller can decide how strict to be.
+   */
+  async function usageByOwner(owner: string): Promise<OwnerUsage> {
+    const parts = await Promise.all(
+      topology.regions.map(async (r): Promise<OwnerUsage | string> => {
+        const engine = engines.get(r.id);
+        const access = regions.get(r.id);
+        try {
+          if (engine) return await engine.usageByOwner(owner);
+          if (access) return await access.usageByOwner(owner);
+        } catch (e) {
+          if (engine) throw e;
+        }
+        return r.id;
+      }),
+    );
+    const total: OwnerUsage = { bytes: 0, objects: 0, buckets: 0 };
+    const unreachable: string[] = [];
+    for (const p of parts) {
+      if (typeof p === 'string') unreachable.push(p);
+      else {
+        total.bytes += p.bytes;
+        total.objects += p.objects;
+        total.buckets += p.buckets;
+      }
+    }
+    if (unreachable.length > 0) total.unreachableRegions = unreachable;
+    return total;
+  }
+
   const router: RegionalStorage = {
     topology,
     servedRegions: () => [...engines.keys()],
@@ -382,13 +420,18 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
       await directory.release(name, entry.region);
     },
     async listBuckets(owner) {
-      return (await directory.list(owner)).map((e) => ({ name: e.name, owner: e.owner, region: e.region, createdAt: e.createdAt, versioning: undefined }));
+      // The directory knows placement, not settings: versioning, ACL and policy come from getBucket.
+      return (await directory.list(owner)).map((e) => ({ name: e.name, owner: e.owner, region: e.region, createdAt: e.createdAt, versioning: undefined, acl: 'private' }));
     },
     putBucketVersioning: async (name, status) => (await engineFor(name)).putBucketVersioning(name, status),
     putBucketReplication,
     getBucketReplication: async (name) => (await engineFor(name)).getBucketReplication(name),
     putBucketCors: async (name, rules) => (await engineFor(name)).putBucketCors(name, rules),
     getBucketCors: async (name) => (await engineFor(name)).getBucketCors(name),
+    putBucketPolicy: async (name, policy) => (await engineFor(name)).putBucketPolicy(name, policy),
+    putBucketAcl: async (name, acl) => (await engineFor(name)).putBucketAcl(name, acl),
+    bucketUsage: async (name) => (await engineFor(name)).bucketUsage(name),
+    usageByOwner,
 
     putObject: (i) => written(i.bucket, (e) => e.putObject(i)),
     getObject: async (i) => (await engineFor(i.bucket)).getObject(i),
@@ -398,6 +441,8 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     getObjectTagging: async (i) => (await engineFor(i.bucket)).getObjectTagging(i),
     putObjectTagging: async (i) => (await engineFor(i.bucket)).putObjectTagging(i),
     deleteObjectTagging: async (i) => (await engineFor(i.bucket)).deleteObjectTagging(i),
+    getObjectAcl: async (i) => (await engineFor(i.bucket)).getObjectAcl(i),
+    putObjectAcl: async (i) => (await engineFor(i.bucket)).putObjectAcl(i),
     listObjects: async (i) => (await engineFor(i.bucket)).listObjects(i),
     listObjectVersions: async (i) => (await engineFor(i.bucket)).listObjectVersions(i),
 

@@ -24,6 +24,9 @@ export const S3_ACTIONS: readonly string[] = [
   'DeleteStorageLensConfiguration',
   'DescribeJob',
   'GetAccelerateConfiguration',
+  // Sovra's own: a bucket's residency policy (?residency).
+  'GetBucketResidency',
+  'PutBucketResidency',
   'GetAccessPoint',
   'GetAccessPointPolicy',
   'GetAccessPointPolicyStatus',

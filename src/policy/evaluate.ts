@@ -94,6 +94,9 @@ function applies(doc: PolicyDocument, s: Statement, t: Target): boolean {
 }
 
 function matchesPattern(pattern: string, value: string, resolve?: Resolver): boolean {
+  // Actions on no resource (ListAllMyBuckets) are requested on "*"; AWS documents
+  // "arn:aws:s3:::*" as granting them too, so both spellings match it.
+  if (value === '*') return pattern === '*' || pattern === 'arn:aws:s3:::*';
   const p = compile(pattern, resolve);
   return p !== undefined && matches(p, value);
 }

@@ -34,7 +34,7 @@ function operator(r: Reader, name: string, node: Node): { op: OperatorInfo; ifEx
   const colon = name.indexOf(':');
   if (colon >= 0) {
     const qualifier = name.slice(0, colon);
-    if (/^for(any|all)values$/i.test(qualifier)) {
+    if (/^(ForAnyValue|ForAllValues)$/i.test(qualifier)) {
       throw r.error(node, `set qualifiers (${qualifier}:) are not supported: every supported condition key has a single value`);
     }
     throw r.error(node, `unknown condition operator "${name}"`);

@@ -43,7 +43,7 @@ export function parsePolicy(text: string, kind: PolicyKind, opts: ParsePolicyOpt
   const root = parseTree(src, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first) {
-    const { offset, reason } = syntaxError(src, first);
+    const { offset, reason } = syntaxError(src, first, root);
     throw pos.error(offset, reason);
   }
   if (!root) throw pos.error(0, 'the policy document is empty');
@@ -188,8 +188,9 @@ const REASONS: Record<string, string> = {
   InvalidCharacter: 'control character in a string',
 };
 
-function syntaxError(text: string, e: ParseError): { offset: number; reason: string } {
+function syntaxError(text: string, e: ParseError, root: Node | undefined): { offset: number; reason: string } {
   const code = printParseErrorCode(e.error);
+  if (root && e.offset >= root.offset + root.length && e.offset < text.length) return { offset: e.offset, reason: 'unexpected text after the end of the policy' };
   const at = text[e.offset];
   if ((code === 'ValueExpected' || code === 'PropertyNameExpected') && (at === '}' || at === ']')) {
     // The parser reports a trailing comma as a missing value; point at the comma instead.

@@ -30,6 +30,7 @@ function regionOver(engine: RegionEngine, failures: { next: number; code?: 'Unav
       const { sourceBucket: _source, ...write } = input;
       await engine.putReplica(write);
     },
+    usageByOwner: (owner) => engine.usageByOwner(owner),
   };
   return { region, sent };
 }
@@ -99,10 +100,11 @@ describe('replicator', () => {
   const dstVersions = async (key: string) =>
     (await dst.engine.listObjectVersions({ bucket: 'dst', prefix: key, maxKeys: 100 })).entries.filter((e) => e.key === key);
 
-  it('copies a new object with its version id, headers and tags; source COMPLETED, replica REPLICA', async () => {
+  it('copies a new object with its version id, headers, tags and ACL; source COMPLETED, replica REPLICA', async () => {
     const w = await put(src.engine, 'src', 'docs/a', 'first', {
       headers: { contentType: 'text/plain', userMetadata: { who: 'me' } },
       tags: { class: 'x' },
+      acl: 'public-read',
     });
     rep!.kick();
     await until(async () => (await status('docs/a')) === 'COMPLETED', 'COMPLETED');
@@ -114,6 +116,7 @@ describe('replicator', () => {
     assert.deepEqual(head.info.checksum, w.checksum);
     assert.deepEqual(head.info.headers, { contentType: 'text/plain', userMetadata: { who: 'me' } });
     assert.deepEqual((await dst.engine.getObjectTagging({ bucket: 'dst', key: 'docs/a' })).tags, { class: 'x' });
+    assert.equal(head.info.acl, 'public-read');
     assert.equal(await getText(dst.engine, 'dst', 'docs/a'), 'first');
   });
 

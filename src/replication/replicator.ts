@@ -120,6 +120,8 @@ export function startReplicator(deps: ReplicatorDeps): Replicator {
       input.size = got.info.size;
       input.lastModified = got.info.lastModified;
       if (got.info.checksum !== undefined) input.checksum = got.info.checksum;
+      // A replica keeps the source version's ACL (public-read stays readable at the destination).
+      if (got.info.acl !== 'private') input.acl = got.info.acl;
       input.body = got.body;
       return input;
     } catch (e) {

@@ -6,7 +6,8 @@
 import type { Readable } from 'node:stream';
 import type { Bucket, StorageEngine, PayloadClaims } from '../engine/types.js';
 import type { Placement } from '../placement/regional-storage.js';
-import type { KeyStore, Principal } from '../tenancy/index.js';
+import type { AccessRecorder, AccountDirectory, CredentialResolver, Principal } from '../tenancy/model.js';
+import type { QuotaGuard } from './quotas.js';
 import type { Anonymous, Authenticated } from './auth/index.js';
 import type { S3Op } from './ops.js';
 import type { ProtocolRequest, ProtocolResponse } from './request.js';
@@ -16,7 +17,14 @@ export interface S3Deps {
   engine: StorageEngine;
   /** Bucket placement and residency across regions. */
   placement: Placement;
-  keys: KeyStore;
+  /** Access keys and the principals behind them. */
+  credentials: CredentialResolver;
+  /** Accounts (regions a customer may use, default residency); undefined: no account limits. */
+  accounts?: AccountDirectory;
+  /** Customer quotas (buckets, bytes, request rate); undefined: none enforced. */
+  quotas?: QuotaGuard;
+  /** Records each use of another account's data (sovereignty log); undefined: not recorded. */
+  accessRecorder?: AccessRecorder;
   /** The region named in messages about signing regions (the default region). */
   region: string;
   /** Regions accepted in a request's signing scope (besides us-east-1). */
@@ -38,9 +46,9 @@ export interface S3Context {
   op: S3Op;
   query: URLSearchParams;
   auth: Authenticated | Anonymous;
-  /** Undefined only for anonymous requests, which reach only PostObject and Preflight. */
+  /** Undefined for anonymous requests (allowed only where a bucket policy or ACL grants everyone). */
   principal: Principal | undefined;
-  /** The request's bucket, once the service has checked the caller owns it. */
+  /** The request's bucket, once the service has authorized the request against it. */
   bucketInfo?: Bucket;
 }
 
@@ -54,4 +62,18 @@ export type Handler<Ctx extends S3Context = S3Context> = (ctx: Ctx) => Promise<P
 export function requirePrincipal(ctx: S3Context): Principal {
   if (!ctx.principal) throw new Error('handler reached without a principal');
   return ctx.principal;
+}
+
+/**
+ * The account that owns what a write creates: the bucket's owner (S3's "bucket owner
+ * enforced" object ownership), so a granted writer from another account or an anonymous
+ * writer never owns objects in someone else's bucket.
+ */
+export function writeOwner(ctx: S3Context): string {
+  return ctx.bucketInfo?.owner ?? requirePrincipal(ctx).accountId;
+}
+
+/** The display name S3 shows for an owner: the caller's own name, else the owner's account id. */
+export function ownerDisplayName(ctx: S3Context, ownerAccountId: string): string {
+  return ctx.principal && ctx.principal.accountId === ownerAccountId ? ctx.principal.displayName : ownerAccountId;
 }

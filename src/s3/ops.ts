@@ -25,6 +25,9 @@ export type S3Op =
   | ({ name: 'PutBucketReplication' } & BucketTarget)
   | ({ name: 'DeleteBucketReplication' } & BucketTarget)
   | ({ name: 'GetBucketAcl' } & BucketTarget)
+  | ({ name: 'GetBucketPolicy' } & BucketTarget)
+  | ({ name: 'PutBucketPolicy' } & BucketTarget)
+  | ({ name: 'DeleteBucketPolicy' } & BucketTarget)
   /** Sovra-specific: the bucket's residency policy (?residency). */
   | ({ name: 'GetBucketResidency' } & BucketTarget)
   | ({ name: 'PutBucketResidency' } & BucketTarget)
@@ -60,7 +63,7 @@ export type S3OpName = S3Op['name'];
 
 /** Operations that read state only; used for metering classes and read-only checks. */
 export const READ_OPS: ReadonlySet<S3OpName> = new Set<S3OpName>([
-  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketResidency', 'GetBucketReplication',
+  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketPolicy', 'GetBucketResidency', 'GetBucketReplication',
   'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'GetBucketUnsetConfig',
   'GetObject', 'HeadObject', 'GetObjectTagging', 'GetObjectAcl', 'ListParts', 'Preflight',
 ]);

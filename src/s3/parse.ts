@@ -19,7 +19,7 @@ export interface ParsedRequest {
 
 /** Bucket sub-resources that S3 has but Sovra cannot configure yet: GET answers "not set", writes NotImplemented. */
 const UNSET_BUCKET_CONFIG = new Set([
-  'policy', 'lifecycle', 'encryption', 'tagging', 'website', 'object-lock', 'ownershipControls',
+  'lifecycle', 'encryption', 'tagging', 'website', 'object-lock', 'ownershipControls',
   'publicAccessBlock', 'logging', 'notification', 'accelerate', 'requestPayment', 'policyStatus',
   'intelligent-tiering', 'analytics', 'metrics', 'inventory',
 ]);
@@ -88,6 +88,7 @@ export function parseRequest(
     switch (method) {
       case 'GET':
         if (has('location')) return op({ name: 'GetBucketLocation', bucket });
+        if (has('policy')) return op({ name: 'GetBucketPolicy', bucket });
         if (has('versioning')) return op({ name: 'GetBucketVersioning', bucket });
         if (has('cors')) return op({ name: 'GetBucketCors', bucket });
         if (has('residency')) return op({ name: 'GetBucketResidency', bucket });
@@ -101,6 +102,7 @@ export function parseRequest(
         return op({ name: 'HeadBucket', bucket });
       case 'PUT':
         if (has('versioning')) return op({ name: 'PutBucketVersioning', bucket });
+        if (has('policy')) return op({ name: 'PutBucketPolicy', bucket });
         if (has('cors')) return op({ name: 'PutBucketCors', bucket });
         if (has('residency')) return op({ name: 'PutBucketResidency', bucket });
         if (has('replication')) return op({ name: 'PutBucketReplication', bucket });
@@ -108,6 +110,7 @@ export function parseRequest(
         return op({ name: 'CreateBucket', bucket });
       case 'DELETE':
         if (has('cors')) return op({ name: 'DeleteBucketCors', bucket });
+        if (has('policy')) return op({ name: 'DeleteBucketPolicy', bucket });
         if (has('residency')) return op({ name: 'DeleteBucketResidency', bucket });
         if (has('replication')) return op({ name: 'DeleteBucketReplication', bucket });
         return op({ name: 'DeleteBucket', bucket });

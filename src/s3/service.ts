@@ -1,19 +1,17 @@
 /**
- * The S3 protocol entry point: parse, then authenticate, then authorize, then
- * dispatch to the handler named after the AWS operation. Every failure is an
+ * The S3 protocol entry point: parse, then authenticate, then authorize (policies, ACLs,
+ * quotas), then dispatch to the handler named after the AWS operation. Every failure is an
  * S3 XML error carrying x-amz-request-id.
  */
-import { fail, isAppError } from '../core/errors.js';
+import { isAppError } from '../core/errors.js';
 import { authenticateRequest, checkSigningRegion } from './authenticate-request.js';
+import { admitQuotas, authorizeOperation } from './authorize-request.js';
 import type { Handler, S3Context, S3Deps } from './context.js';
 import { corsHeadersFor, preflight } from './handlers/cors.js';
 import { HANDLERS } from './handlers/index.js';
 import { parseRequest } from './parse.js';
 import type { ProtocolRequest, ProtocolResponse } from './request.js';
 import { errorResponse } from './respond.js';
-
-/** Operations that authenticate themselves (form fields) or need no identity. */
-const SELF_AUTHENTICATING = new Set(['PostObject', 'Preflight']);
 
 export interface S3Service {
   handle(req: ProtocolRequest): Promise<ProtocolResponse>;
@@ -25,21 +23,13 @@ export function createS3Service(deps: S3Deps): S3Service {
   async function run(req: ProtocolRequest): Promise<ProtocolResponse> {
     const { op, query } = parseRequest(req, { domains: deps.domains });
     if (op.name === 'Preflight') return preflight(deps, req, op);
-    const auth = await authenticateRequest(req, { keys: deps.keys, now: now(), maxSkewSeconds: deps.maxSkewSeconds });
+    const at = now();
+    const { auth, principal } = await authenticateRequest(req, { credentials: deps.credentials, now: at, maxSkewSeconds: deps.maxSkewSeconds });
     if (!auth.anonymous) checkSigningRegion(auth, deps.regions, deps.region);
-    let principal;
-    if (!auth.anonymous) principal = (await deps.keys.lookup(auth.accessKeyId))?.principal;
-    else if (!SELF_AUTHENTICATING.has(op.name)) throw fail('AccessDenied', 'Access Denied');
     const ctx: S3Context = { deps, req, op, query, auth, principal };
-    if (principal && 'bucket' in op && op.bucket !== undefined && op.name === 'GetBucketLocation') {
-      // Answered by any endpoint, as on S3: it is how clients find a bucket's region.
-      const entry = await deps.placement.lookupBucket(op.bucket);
-      if (entry.owner !== principal.accountId) throw fail('AccessDenied', 'Access Denied', { resource: `/${op.bucket}` });
-    } else if (principal && 'bucket' in op && op.bucket !== undefined && op.name !== 'CreateBucket') {
-      const bucket = await deps.engine.getBucket(op.bucket);
-      if (bucket.owner !== principal.accountId) throw fail('AccessDenied', 'Access Denied', { resource: `/${op.bucket}` });
-      ctx.bucketInfo = bucket;
-    }
+    // A browser form names its signer inside the body: PostObject authorizes once it has read the form.
+    if (op.name !== 'PostObject') await authorizeOperation(ctx, at);
+    await admitQuotas(ctx);
     const handler: Handler = HANDLERS[op.name];
     return handler(ctx);
   }

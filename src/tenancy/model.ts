@@ -235,10 +235,19 @@ export interface TenancyService {
 
 /** What request authentication needs: the principal behind a key or a token. */
 export interface CredentialResolver {
-  /** undefined when the key does not exist; disabled keys and suspended users/accounts come back with disabled: true. */
-  lookupKey(accessKeyId: string): Promise<{ principal: Principal; secretAccessKey: string; disabled: boolean } | undefined>;
+  /**
+   * undefined when the key does not exist; disabled keys and suspended users/accounts come
+   * back with disabled: true. Implementations that hold the secret return it; others (a
+   * region node asking the control plane) return only the signing key derived for `scope`,
+   * so secrets never leave the control plane.
+   */
+  lookupKey(accessKeyId: string, scope?: { date: string; region: string; service: string }): Promise<ResolvedKey | undefined>;
   lookupToken(token: string): Promise<Principal | undefined>;
 }
+
+export type ResolvedKey =
+  | { principal: Principal; disabled: boolean; secretAccessKey: string }
+  | { principal: Principal; disabled: boolean; signingKey: Buffer };
 
 /** What authorization and quota checks need to know about a bucket's owner account. */
 export interface AccountDirectory {

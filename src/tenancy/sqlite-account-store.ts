@@ -278,6 +278,7 @@ export class SqliteAccountStore {
       purgeIdem: db.prepare('DELETE FROM idempotency WHERE created_at < ?'),
       insertEvent: db.prepare(`INSERT INTO access_events (at, kind, owner_account_id, principal_account_id, principal_arn, bucket, action, region, detail)
         VALUES (@at, @kind, @ownerAccountId, @principalAccountId, @principalArn, @bucket, @action, @region, @detail)`),
+      hasEvent: db.prepare<[string, string, string], { one: number }>('SELECT 1 AS one FROM access_events WHERE owner_account_id = ? AND kind = ? AND action = ? LIMIT 1'),
       listEvents: db.prepare<[string, number, number], EventRow>('SELECT * FROM access_events WHERE owner_account_id = ? AND id > ? ORDER BY id LIMIT ?'),
     };
   }
@@ -498,6 +499,10 @@ export class SqliteAccountStore {
       principalArn: e.principalArn ?? null, bucket: e.bucket ?? null, action: e.action ?? null, region: e.region ?? null, detail: e.detail ?? null,
     });
     return Number(r.lastInsertRowid);
+  }
+
+  hasEvent(ownerAccountId: string, kind: AccessEvent['kind'], action: string): boolean {
+    return this.s.hasEvent.get(ownerAccountId, kind, action) !== undefined;
   }
 
   listEvents(ownerAccountId: string, afterId: number, limit: number): AccessEvent[] {

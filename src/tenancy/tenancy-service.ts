@@ -3,20 +3,21 @@
  * partners and (through them or directly) customers; a partner manages its own customers;
  * every account's administrators manage its users, keys and policies, and nobody else does
  * (apart from onboarding: the parent creates a new account's first administrator and that
- * administrator's first key, recorded as an access event). Accounts an actor may not see
- * answer NoSuchAccount, as if they did not exist.
+ * administrator's first key, once, recorded as an access event). The checks of who may see
+ * and touch what are in access-rules.ts.
  *
  * Every mutation is one store transaction (checks included), so a refused or failed call
  * changes nothing. The one thing kept elsewhere, an account's mandatory residency (the
- * placement directory owns it), is written before the transaction and put back if the
- * transaction fails.
+ * placement directory owns it), is written next to the transaction and undone when the
+ * other half fails (a new customer is deleted again; an update restores the old policy).
  */
 import { fail } from '../core/errors.js';
-import { withMandatoryResidency } from './account-directory.js';
 import type { PolicyDocument } from '../policy/types.js';
+import { AccessRules, denied, noSuchAccount, noSuchUser, onlyAdmins } from './access-rules.js';
+import { withMandatoryResidency } from './account-directory.js';
 import { newAccessKeyId, newAccountId, newSecretAccessKey, newToken, newTokenId, newUserId, hashToken } from './ids.js';
 import {
-  OPERATOR_ACCOUNT_ID, ROOT_USER_NAME,
+  OPERATOR_ACCOUNT_ID,
   type AccessEvent, type AccessKey, type Account, type AccountKind, type CreateCustomerInput, type CreatePartnerInput,
   type CreateUserInput, type MandatoryResidencyPort, type NamedPolicy, type NewAccessKey, type NewToken, type Page,
   type PageRequest, type Principal, type Status, type TenancyService, type UpdateCustomerInput, type UpdatePartnerInput, type User,
@@ -51,35 +52,22 @@ export interface TenancyServiceDeps {
   onEvent?: (event: AccessEvent) => void;
 }
 
-/** How the actor stands to an account it may see. */
-type Relation = 'self' | 'parent' | 'operator';
+/** The `action` of onboarding access events. */
+export const ONBOARD_USER = 'admin:CreateUser';
+export const ONBOARD_KEY = 'admin:CreateAccessKey';
 const EMPTY_QUOTAS = { maxBytes: null, maxBuckets: null, maxRequestsPerSecond: null };
-
-function denied(message: string): never {
-  throw fail('AccessDenied', message);
-}
-function noSuchAccount(idOrName: string): never {
-  throw fail('NoSuchAccount', `The account '${idOrName}' does not exist.`, { details: { Account: idOrName } });
-}
-function noSuchUser(id: string): never {
-  throw fail('NoSuchUser', `The user '${id}' does not exist.`, { details: { User: id } });
-}
-function noSuchKey(id: string): never {
-  throw fail('NoSuchAccessKey', `The access key '${id}' does not exist.`, { details: { AccessKeyId: id } });
-}
-function onlyAdmins(account: StoredAccount): never {
-  denied(`only ${account.name}'s administrators manage its users and keys`);
-}
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 const publicKey = ({ sealedSecret: _sealed, ...key }: StoredKey): AccessKey => key;
 
 export class SqliteTenancyService implements TenancyService {
   private readonly store: SqliteAccountStore;
+  private readonly rules: AccessRules;
   private readonly now: () => Date;
 
   constructor(private readonly deps: TenancyServiceDeps) {
     this.store = deps.store;
+    this.rules = new AccessRules(deps.store);
     this.now = deps.clock ?? (() => new Date());
   }
 
@@ -105,7 +93,7 @@ export class SqliteTenancyService implements TenancyService {
 
   async updatePartner(actor: Principal, id: string, input: UpdatePartnerInput): Promise<Account> {
     const updated = this.store.transaction(() => {
-      const { account, rel } = this.accountFor(actor, id);
+      const { account, rel } = this.rules.accountFor(actor, id);
       if (account.kind !== 'partner') throw fail('InvalidArgument', `${account.name} is a ${account.kind} account, not a partner.`);
       if (!actor.admin) denied(`only an administrator may change ${account.name}`);
       const next: StoredAccount = { ...account };
@@ -185,7 +173,7 @@ export class SqliteTenancyService implements TenancyService {
   }
 
   async getAccount(actor: Principal, idOrName: string): Promise<Account> {
-    const { account } = this.accountFor(actor, idOrName);
+    const { account } = this.rules.accountFor(actor, idOrName);
     if (!actor.admin) denied('only administrators read account settings');
     return this.view(account);
   }
@@ -201,7 +189,7 @@ export class SqliteTenancyService implements TenancyService {
 
   async deleteAccount(actor: Principal, id: string): Promise<void> {
     const check = (): StoredAccount => {
-      const { account, rel } = this.accountFor(actor, id);
+      const { account, rel } = this.rules.accountFor(actor, id);
       if (account.id === OPERATOR_ACCOUNT_ID) throw fail('Conflict', 'The operator account cannot be deleted.');
       if (rel === 'self') denied('an account cannot delete itself; its parent does');
       const children = this.store.children(account.id);
@@ -228,7 +216,7 @@ export class SqliteTenancyService implements TenancyService {
     const admin = input.admin === undefined ? false : checkBoolean(input.admin, 'admin');
     let event: AccessEvent | undefined;
     const user = this.store.transaction(() => {
-      const { account, rel } = this.accountFor(actor, accountId);
+      const { account, rel } = this.rules.accountFor(actor, accountId);
       if (rel === 'self') {
         if (!actor.admin) denied(`only ${account.name}'s administrators create users`);
       } else {
@@ -243,7 +231,7 @@ export class SqliteTenancyService implements TenancyService {
         id: this.freshUserId(), accountId: account.id, name, admin, status: 'active', createdAt: this.stamp(), arn: `arn:aws:iam::${account.id}:user/${name}`,
       };
       this.store.insertUser(u);
-      if (rel !== 'self') event = this.recordOnboarding(actor, account, `created the first administrator ${name}`);
+      if (rel !== 'self') event = this.recordOnboarding(actor, account, ONBOARD_USER, `created the first administrator ${name}`);
       return u;
     });
     if (event) this.deps.onEvent?.(event);
@@ -251,18 +239,18 @@ export class SqliteTenancyService implements TenancyService {
   }
 
   async getUser(actor: Principal, userId: string): Promise<User> {
-    return this.readableUser(actor, userId);
+    return this.rules.readableUser(actor, userId);
   }
 
   async findUser(actor: Principal, accountIdOrName: string, userName: string): Promise<User> {
-    const { account } = this.accountFor(actor, accountIdOrName);
+    const { account } = this.rules.accountFor(actor, accountIdOrName);
     const user = this.store.getUserByName(account.id, userName);
     if (!user) noSuchUser(userName);
-    return this.readableUser(actor, user.id);
+    return this.rules.readableUser(actor, user.id);
   }
 
   async listUsers(actor: Principal, accountId: string, page: PageRequest): Promise<Page<User>> {
-    const { account } = this.accountFor(actor, accountId);
+    const { account } = this.rules.accountFor(actor, accountId);
     if (!actor.admin) denied(`only ${account.name}'s administrators list its users`);
     const { limit, after } = checkPage(page);
     const rows = this.store.listUsers(account.id, after, limit + 1);
@@ -274,9 +262,9 @@ export class SqliteTenancyService implements TenancyService {
     const admin = input.admin === undefined ? undefined : checkBoolean(input.admin, 'admin');
     const status = input.status === undefined ? undefined : checkStatus(input.status);
     return this.store.transaction(() => {
-      const user = this.manageableUser(actor, userId);
+      const user = this.rules.manageableUser(actor, userId);
       const next: User = { ...user, admin: admin ?? user.admin, status: status ?? user.status };
-      if (user.admin && user.status === 'active' && (!next.admin || next.status !== 'active')) this.keepAnAdmin(user);
+      if (user.admin && user.status === 'active' && (!next.admin || next.status !== 'active')) this.rules.keepAnAdmin(user);
       this.store.updateUser(next);
       return next;
     });
@@ -284,8 +272,8 @@ export class SqliteTenancyService implements TenancyService {
 
   async deleteUser(actor: Principal, userId: string): Promise<void> {
     this.store.transaction(() => {
-      const user = this.manageableUser(actor, userId);
-      if (user.admin && user.status === 'active') this.keepAnAdmin(user);
+      const user = this.rules.manageableUser(actor, userId);
+      if (user.admin && user.status === 'active') this.rules.keepAnAdmin(user);
       this.store.deleteUser(user.id);
     });
   }
@@ -295,13 +283,15 @@ export class SqliteTenancyService implements TenancyService {
   async createAccessKey(actor: Principal, userId: string): Promise<NewAccessKey> {
     let event: AccessEvent | undefined;
     const key = this.store.transaction(() => {
-      const user = this.readableUser(actor, userId);
-      if (!this.mayManageKeys(actor, user)) {
+      const user = this.rules.readableUser(actor, userId);
+      if (!this.rules.mayManageKeys(actor, user)) {
         // Onboarding: the first key of an account's first (and only) administrator.
         const account = this.store.getAccount(user.accountId)!;
-        const onboarding = user.admin && this.store.countUsers(account.id) === 1 && this.store.keysOf(user.id).length === 0;
+        // Once only: a customer that later deletes its keys must not be re-keyed by its partner.
+        const onboarding = user.admin && this.store.countUsers(account.id) === 1 && this.store.keysOf(user.id).length === 0
+          && !this.store.hasEvent(account.id, 'onboarding', ONBOARD_KEY);
         if (!onboarding) onlyAdmins(account);
-        event = this.recordOnboarding(actor, account, `created the first access key of ${user.name}`);
+        event = this.recordOnboarding(actor, account, ONBOARD_KEY, `created the first access key of ${user.name}`);
       }
       return this.insertKey(user);
     });
@@ -310,16 +300,16 @@ export class SqliteTenancyService implements TenancyService {
   }
 
   async listAccessKeys(actor: Principal, userId: string): Promise<AccessKey[]> {
-    const user = this.readableUser(actor, userId);
-    if (!this.mayManageKeys(actor, user)) onlyAdmins(this.store.getAccount(user.accountId)!);
+    const user = this.rules.readableUser(actor, userId);
+    if (!this.rules.mayManageKeys(actor, user)) onlyAdmins(this.store.getAccount(user.accountId)!);
     return this.store.keysOf(user.id).map(publicKey);
   }
 
   async setAccessKeyStatus(actor: Principal, accessKeyId: string, status: 'active' | 'disabled'): Promise<AccessKey> {
     if (status !== 'active' && status !== 'disabled') throw fail('InvalidArgument', `status must be 'active' or 'disabled', not '${String(status)}'.`, { details: { ArgumentName: 'status' } });
     return this.store.transaction(() => {
-      const { key, user } = this.manageableKey(actor, accessKeyId);
-      if (status === 'disabled') this.keepRootKey(user, key);
+      const { key, user } = this.rules.manageableKey(actor, accessKeyId);
+      if (status === 'disabled') this.rules.keepRootKey(user, key);
       this.store.setKeyStatus(key.accessKeyId, status);
       return publicKey({ ...key, status });
     });
@@ -327,7 +317,7 @@ export class SqliteTenancyService implements TenancyService {
 
   async rotateAccessKey(actor: Principal, accessKeyId: string, opts: { deleteOld?: boolean } = {}): Promise<NewAccessKey> {
     return this.store.transaction(() => {
-      const { key, user } = this.manageableKey(actor, accessKeyId);
+      const { key, user } = this.rules.manageableKey(actor, accessKeyId);
       if (opts.deleteOld === true) this.store.deleteKey(key.accessKeyId);
       else this.store.setKeyStatus(key.accessKeyId, 'disabled');
       return this.insertKey(user, opts.deleteOld === true ? '' : ' Rotate with deleteOld, or delete a key first.');
@@ -336,8 +326,8 @@ export class SqliteTenancyService implements TenancyService {
 
   async deleteAccessKey(actor: Principal, accessKeyId: string): Promise<void> {
     this.store.transaction(() => {
-      const { key, user } = this.manageableKey(actor, accessKeyId);
-      this.keepRootKey(user, key);
+      const { key, user } = this.rules.manageableKey(actor, accessKeyId);
+      this.rules.keepRootKey(user, key);
       this.store.deleteKey(key.accessKeyId);
     });
   }
@@ -349,7 +339,7 @@ export class SqliteTenancyService implements TenancyService {
     if (typeof document !== 'string') throw fail('MalformedPolicy', 'The policy document must be JSON text.');
     if (document.length > MAX_POLICY_CHARS) throw fail('MalformedPolicy', `The policy document is longer than ${MAX_POLICY_CHARS} characters.`);
     return this.store.transaction(() => {
-      const user = this.policyUser(actor, userId, true);
+      const user = this.rules.policyUser(actor, userId, true);
       this.deps.parseIdentityPolicy(document);
       const existing = this.store.policiesOf(user.id);
       if (!existing.some((p) => p.name === name) && existing.length >= MAX_POLICIES_PER_USER) {
@@ -362,19 +352,19 @@ export class SqliteTenancyService implements TenancyService {
   }
 
   async getUserPolicy(actor: Principal, userId: string, name: string): Promise<NamedPolicy> {
-    const user = this.policyUser(actor, userId, false);
+    const user = this.rules.policyUser(actor, userId, false);
     const p = this.store.getPolicy(user.id, name);
     if (!p) throw fail('NoSuchPolicy', `${user.name} has no policy named ${name}.`, { details: { PolicyName: name } });
     return p;
   }
 
   async listUserPolicies(actor: Principal, userId: string): Promise<NamedPolicy[]> {
-    return this.store.policiesOf(this.policyUser(actor, userId, false).id);
+    return this.store.policiesOf(this.rules.policyUser(actor, userId, false).id);
   }
 
   async deleteUserPolicy(actor: Principal, userId: string, name: string): Promise<void> {
     this.store.transaction(() => {
-      const user = this.policyUser(actor, userId, true);
+      const user = this.rules.policyUser(actor, userId, true);
       if (!this.store.deletePolicy(user.id, name)) throw fail('NoSuchPolicy', `${user.name} has no policy named ${name}.`, { details: { PolicyName: name } });
     });
   }
@@ -409,7 +399,7 @@ export class SqliteTenancyService implements TenancyService {
   // ---- sovereignty records ----
 
   async listAccessEvents(actor: Principal, accountId: string, page: PageRequest): Promise<Page<AccessEvent>> {
-    const { account } = this.accountFor(actor, accountId);
+    const { account } = this.rules.accountFor(actor, accountId);
     if (!actor.admin) denied(`only administrators read ${account.name}'s access records`);
     const { limit, after } = checkPage(page);
     const afterId = after === '' ? 0 : Number(after);
@@ -419,87 +409,7 @@ export class SqliteTenancyService implements TenancyService {
     return rows.length > limit ? { items, nextCursor: encodeCursor(String(items[items.length - 1]!.id)) } : { items };
   }
 
-  // ---- helpers: who may see and do what ----
-
-  /**
-   * The account by id or name, if the actor may see it: its own account, and for
-   * administrators also the operator's view of everything or a partner's of its customers.
-   */
-  private accountFor(actor: Principal, idOrName: string): { account: StoredAccount; rel: Relation } {
-    const account = (typeof idOrName === 'string' && (this.store.getAccount(idOrName) ?? this.store.getAccountByName(idOrName))) || undefined;
-    if (!account) noSuchAccount(String(idOrName));
-    if (account.id === actor.accountId) return { account, rel: 'self' };
-    if (actor.admin && actor.accountKind === 'operator') return { account, rel: 'operator' };
-    if (actor.admin && account.parentId === actor.accountId) return { account, rel: 'parent' };
-    noSuchAccount(idOrName);
-  }
-
-  /** A user the actor may read: itself, its account's users (admins), users of accounts it oversees (admins). */
-  private readableUser(actor: Principal, userId: string): User {
-    const user = typeof userId === 'string' ? this.store.getUser(userId) : undefined;
-    if (!user) noSuchUser(String(userId));
-    if (user.id === actor.userId) return user;
-    if (user.accountId === actor.accountId) {
-      if (!actor.admin) denied("only administrators read other users");
-      return user;
-    }
-    try {
-      this.accountFor(actor, user.accountId);
-    } catch {
-      noSuchUser(userId);
-    }
-    return user;
-  }
-
-  /** Its own keys, or any key of its account's users for an administrator. */
-  private mayManageKeys(actor: Principal, user: User): boolean {
-    return user.id === actor.userId || (actor.admin && user.accountId === actor.accountId);
-  }
-
-  /** A user of the actor's own account, for one of its administrators. */
-  private manageableUser(actor: Principal, userId: string): User {
-    const user = this.readableUser(actor, userId);
-    if (user.accountId !== actor.accountId) onlyAdmins(this.store.getAccount(user.accountId)!);
-    if (!actor.admin) denied('only administrators manage users');
-    return user;
-  }
-
-  private manageableKey(actor: Principal, accessKeyId: string): { key: StoredKey; user: User } {
-    const key = typeof accessKeyId === 'string' ? this.store.getKey(accessKeyId) : undefined;
-    if (!key) noSuchKey(String(accessKeyId));
-    let user: User;
-    try {
-      user = this.readableUser(actor, key.userId);
-    } catch {
-      noSuchKey(accessKeyId);
-    }
-    if (!this.mayManageKeys(actor, user)) onlyAdmins(this.store.getAccount(user.accountId)!);
-    return { key, user };
-  }
-
-  /** Users read their own policies; only their account's administrators change them. */
-  private policyUser(actor: Principal, userId: string, write: boolean): User {
-    const user = this.readableUser(actor, userId);
-    if (user.accountId !== actor.accountId) onlyAdmins(this.store.getAccount(user.accountId)!);
-    if (!actor.admin && (write || user.id !== actor.userId)) denied('only administrators manage policies');
-    return user;
-  }
-
-  /** Refuses to remove the last active administrator of an account (or the operator's root). */
-  private keepAnAdmin(user: User): void {
-    if (user.accountId === OPERATOR_ACCOUNT_ID && user.name === ROOT_USER_NAME) {
-      throw fail('Conflict', "The operator's root user cannot be deleted, suspended or lose its administrator rights.");
-    }
-    const others = this.store.usersOf(user.accountId).filter((u) => u.id !== user.id && u.admin && u.status === 'active');
-    if (others.length === 0) throw fail('Conflict', `${user.name} is the last active administrator of its account; make another user an administrator first.`);
-  }
-
-  /** The operator's root user always keeps one active key. */
-  private keepRootKey(user: User, key: StoredKey): void {
-    if (user.accountId !== OPERATOR_ACCOUNT_ID || user.name !== ROOT_USER_NAME || key.status !== 'active') return;
-    const otherActive = this.store.keysOf(user.id).filter((k) => k.accessKeyId !== key.accessKeyId && k.status === 'active');
-    if (otherActive.length === 0) throw fail('Conflict', "The last active access key of the operator's root user cannot be disabled or deleted; create another first.");
-  }
+  // ---- helpers ----
 
   /** The partner a new customer goes under: the actor's own, or for the operator the one named. */
   private partnerFor(actor: Principal, partnerId: string | undefined): StoredAccount {
@@ -527,7 +437,7 @@ export class SqliteTenancyService implements TenancyService {
   }
 
   private planCustomerUpdate(actor: Principal, id: string, input: UpdateCustomerInput): StoredAccount {
-    const { account, rel } = this.accountFor(actor, id);
+    const { account, rel } = this.rules.accountFor(actor, id);
     if (account.kind !== 'customer') throw fail('InvalidArgument', `${account.name} is a ${account.kind} account, not a customer.`);
     if (!actor.admin) denied(`only an administrator may change ${account.name}`);
     const next: StoredAccount = { ...account };
@@ -570,9 +480,9 @@ export class SqliteTenancyService implements TenancyService {
     return { ...publicKey(key), secretAccessKey };
   }
 
-  private recordOnboarding(actor: Principal, account: StoredAccount, detail: string): AccessEvent {
+  private recordOnboarding(actor: Principal, account: StoredAccount, action: string, detail: string): AccessEvent {
     const e: Omit<AccessEvent, 'id'> = {
-      at: this.stamp(), kind: 'onboarding', ownerAccountId: account.id, principalAccountId: actor.accountId, principalArn: actor.userArn, detail,
+      at: this.stamp(), kind: 'onboarding', ownerAccountId: account.id, principalAccountId: actor.accountId, principalArn: actor.userArn, action, detail,
     };
     return { id: this.store.insertEvent(e), ...e };
   }

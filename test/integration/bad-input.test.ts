@@ -373,13 +373,28 @@ describe('invalid parameters', () => {
 });
 
 describe('unsupported and invalid requests', () => {
-  for (const sub of ['lifecycle', 'policy', 'encryption', 'website']) {
+  for (const sub of ['lifecycle', 'encryption', 'website']) {
     test(`PUT bucket ?${sub} is NotImplemented 501`, async () => {
       const body = `<?xml version="1.0" encoding="UTF-8"?><Configuration><Rule/></Configuration>`;
       const res = await signedRequest(srv.url, { method: 'PUT', path: `/${bucket}`, query: { [sub]: '' }, body, headers: { 'content-md5': md5Base64(body) } });
       expectS3Error(res, 501, 'NotImplemented');
     });
   }
+
+  test('PUT bucket ?policy that is not valid JSON is MalformedPolicy 400 with the line, and leaves no policy', async () => {
+    const body = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    { "Effect": "Allow" "Action": "s3:GetObject" }\n  ]\n}';
+    const res = await signedRequest(srv.url, { method: 'PUT', path: `/${bucket}`, query: { policy: '' }, body, headers: { 'content-md5': md5Base64(body) } });
+    expectS3Error(res, 400, 'MalformedPolicy');
+    assert.match(res.text, /line 4/);
+    expectS3Error(await signedRequest(srv.url, { method: 'GET', path: `/${bucket}`, query: { policy: '' } }), 404, 'NoSuchBucketPolicy');
+  });
+
+  test('PUT bucket ?policy naming another bucket is MalformedPolicy 400', async () => {
+    const body = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-elses-bucket/*' }] });
+    const res = await signedRequest(srv.url, { method: 'PUT', path: `/${bucket}`, query: { policy: '' }, body, headers: { 'content-md5': md5Base64(body) } });
+    expectS3Error(res, 400, 'MalformedPolicy');
+    assert.match(res.text, /outside bucket/);
+  });
 
   test('a path with invalid percent-encoding is InvalidURI 400', async () => {
     const res = await signedRequest(srv.url, { method: 'GET', path: `/${bucket}/bad%ZZkey` });

@@ -1,24 +1,25 @@
 /** BucketRepo on SQLite. */
 import type Database from 'better-sqlite3';
 import type { BucketRepo } from '../bucket-repo.js';
-import type { BucketRecord, CorsRuleRecord, ReplicationConfigRecord, VersioningState } from '../types.js';
-import { toBucket, type BucketRow } from './rows.js';
-
-const COLS = 'name, owner, region, created_at, versioning';
+import type { BucketRecord, CannedAclName, CorsRuleRecord, ReplicationConfigRecord, VersioningState } from '../types.js';
+import { BUCKET_COLUMNS as COLS, encodeAcl, toBucket, type BucketRow } from './rows.js';
+import type { UsageLedger } from './usage-repo.js';
 
 export class SqliteBucketRepo implements BucketRepo {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, private readonly usage: UsageLedger) {
     this.s = {
       get: db.prepare<[string], BucketRow>(`SELECT ${COLS} FROM buckets WHERE name = ?`),
       listAll: db.prepare<[], BucketRow>(`SELECT ${COLS} FROM buckets ORDER BY name`),
       listOwner: db.prepare<[string], BucketRow>(`SELECT ${COLS} FROM buckets WHERE owner = ? ORDER BY name`),
-      insert: db.prepare<[string, string, string, number, string | null]>(
-        'INSERT INTO buckets (name, owner, region, created_at, versioning) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
+      insert: db.prepare<[string, string, string, number, string | null, string | null, string | null]>(
+        'INSERT INTO buckets (name, owner, region, created_at, versioning, policy, acl) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
       ),
       remove: db.prepare<[string]>('DELETE FROM buckets WHERE name = ?'),
       setVersioning: db.prepare<[string, string]>('UPDATE buckets SET versioning = ? WHERE name = ?'),
+      setPolicy: db.prepare<[string | null, string]>('UPDATE buckets SET policy = ? WHERE name = ?'),
+      setAcl: db.prepare<[string | null, string]>('UPDATE buckets SET acl = ? WHERE name = ?'),
       getCors: db.prepare<[string], { cors: string | null }>('SELECT cors FROM buckets WHERE name = ?'),
       setCors: db.prepare<[string | null, string]>('UPDATE buckets SET cors = ? WHERE name = ?'),
       getReplication: db.prepare<[string], { replication: string | null }>('SELECT replication FROM buckets WHERE name = ?'),
@@ -37,16 +38,26 @@ export class SqliteBucketRepo implements BucketRepo {
   }
 
   async insert(b: BucketRecord): Promise<boolean> {
-    const r = this.s.insert.run(b.name, b.owner, b.region, b.createdAt.getTime(), b.versioning ?? null);
+    const r = this.s.insert.run(b.name, b.owner, b.region, b.createdAt.getTime(), b.versioning ?? null, b.policy ?? null, encodeAcl(b.acl));
     return r.changes === 1;
   }
 
   async remove(name: string): Promise<boolean> {
-    return this.s.remove.run(name).changes === 1;
+    const removed = this.s.remove.run(name).changes === 1;
+    if (removed) this.usage.forget(name);
+    return removed;
   }
 
   async setVersioning(name: string, state: VersioningState): Promise<void> {
     this.s.setVersioning.run(state, name);
+  }
+
+  async setPolicy(name: string, policy: string | undefined): Promise<void> {
+    this.s.setPolicy.run(policy ?? null, name);
+  }
+
+  async setAcl(name: string, acl: CannedAclName): Promise<void> {
+    this.s.setAcl.run(encodeAcl(acl), name);
   }
 
   async getCors(name: string): Promise<CorsRuleRecord[] | undefined> {

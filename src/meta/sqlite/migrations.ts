@@ -113,6 +113,30 @@ CREATE INDEX replication_tasks_by_key ON replication_tasks (bucket, object_key, 
 CREATE INDEX replication_tasks_by_version ON replication_tasks (bucket, object_key, version_id);
 `,
   },
+  {
+    version: 3,
+    sql: `
+-- Access control: the bucket policy (JSON text, verbatim) and canned ACLs. NULL acl = private.
+ALTER TABLE buckets ADD COLUMN policy TEXT;
+ALTER TABLE buckets ADD COLUMN acl TEXT;
+ALTER TABLE object_versions ADD COLUMN acl TEXT;
+ALTER TABLE uploads ADD COLUMN acl TEXT;
+
+-- Usage per bucket, kept in step with object_versions and upload_parts by the repositories in
+-- the same transaction as every change to them. An existing database is recounted here.
+CREATE TABLE bucket_usage (
+  bucket TEXT PRIMARY KEY,
+  bytes BIGINT NOT NULL,
+  objects BIGINT NOT NULL
+);
+INSERT INTO bucket_usage (bucket, bytes, objects)
+SELECT bucket, sum(bytes), sum(objects) FROM (
+  SELECT bucket, size AS bytes, 1 AS objects FROM object_versions WHERE delete_marker = 0
+  UNION ALL
+  SELECT u.bucket, p.size, 0 FROM upload_parts p JOIN uploads u ON u.upload_id = p.upload_id
+) GROUP BY bucket;
+`,
+  },
 ];
 
 /** Brings the schema up to date; safe when several processes start at once (BEGIN IMMEDIATE). */

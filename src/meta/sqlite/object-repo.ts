@@ -2,8 +2,9 @@
 import type Database from 'better-sqlite3';
 import { groupListing, keyAfter, maxKey } from '../listing.js';
 import type { GetVersionOptions, ObjectRepo } from '../object-repo.js';
-import type { ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page, ReplicationStatusName, Segment } from '../types.js';
+import type { CannedAclName, ListLatestQuery, ListVersionsQuery, NewObjectVersion, ObjectVersion, Page, ReplicationStatusName, Segment } from '../types.js';
 import {
+  encodeAcl,
   encodeHeaders,
   encodeTags,
   LIST_COLUMNS,
@@ -15,16 +16,17 @@ import {
   type SegmentRow,
   type VersionRow,
 } from './rows.js';
+import type { UsageLedger } from './usage-repo.js';
 
 type InsertParams = [
   string, string, string, number, number, string, number, string, string, string | null,
-  string | null, string | null, string | null, string | null,
+  string | null, string | null, string | null, string | null, string | null,
 ];
 
 export class SqliteObjectRepo implements ObjectRepo {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, private readonly usage: UsageLedger) {
     const newest = 'SELECT id FROM object_versions WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1';
     this.s = {
       latest: db.prepare<[string, string], VersionRow>(
@@ -40,8 +42,8 @@ export class SqliteObjectRepo implements ObjectRepo {
       promote: db.prepare<[string, string]>(`UPDATE object_versions SET is_latest = 1 WHERE id = (${newest})`),
       insert: db.prepare<InsertParams>(
         `INSERT INTO object_versions (bucket, object_key, version_id, is_latest, delete_marker, size, etag,
-           last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value, replication_status)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value, replication_status, acl)
+         VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertSegment: db.prepare<[number, number, string, number, number | null, string | null]>(
         'INSERT INTO object_segments (object_id, idx, blob_id, size, part_number, checksum) VALUES (?, ?, ?, ?, ?, ?)',
@@ -50,6 +52,9 @@ export class SqliteObjectRepo implements ObjectRepo {
       deleteVersion: db.prepare<[number]>('DELETE FROM object_versions WHERE id = ?'),
       setTags: db.prepare<[string | null, string, string, string]>(
         'UPDATE object_versions SET tags = ? WHERE bucket = ? AND object_key = ? AND version_id = ?',
+      ),
+      setAcl: db.prepare<[string | null, string, string, string]>(
+        'UPDATE object_versions SET acl = ? WHERE bucket = ? AND object_key = ? AND version_id = ?',
       ),
       setReplicationStatus: db.prepare<[string, string, string, string]>(
         'UPDATE object_versions SET replication_status = ? WHERE bucket = ? AND object_key = ? AND version_id = ?',
@@ -98,7 +103,9 @@ export class SqliteObjectRepo implements ObjectRepo {
       v.bucket, v.key, v.versionId, v.deleteMarker ? 1 : 0, v.size, v.etag, v.lastModified.getTime(), v.owner,
       encodeHeaders(v.headers), encodeTags(v.tags),
       v.checksum?.algorithm ?? null, v.checksum?.type ?? null, v.checksum?.value ?? null, v.replicationStatus ?? null,
+      encodeAcl(v.acl),
     );
+    if (!v.deleteMarker) this.usage.change(v.bucket, v.size, 1);
     const id = Number(r.lastInsertRowid);
     v.segments.forEach((seg, i) => {
       this.s.insertSegment.run(id, i, seg.blobId, seg.size, seg.partNumber ?? null, seg.checksum ?? null);
@@ -111,12 +118,17 @@ export class SqliteObjectRepo implements ObjectRepo {
     const removed = toVersion(row, this.loadSegments(row.id));
     this.s.deleteSegments.run(row.id);
     this.s.deleteVersion.run(row.id);
+    if (row.delete_marker === 0) this.usage.change(bucket, -row.size, -1);
     if (row.is_latest === 1) this.s.promote.run(bucket, key);
     return removed;
   }
 
   async setTags(bucket: string, key: string, versionId: string, tags: Record<string, string>): Promise<boolean> {
     return this.s.setTags.run(encodeTags(tags), bucket, key, versionId).changes === 1;
+  }
+
+  async setAcl(bucket: string, key: string, versionId: string, acl: CannedAclName): Promise<boolean> {
+    return this.s.setAcl.run(encodeAcl(acl), bucket, key, versionId).changes === 1;
   }
 
   async setReplicationStatus(bucket: string, key: string, versionId: string, status: ReplicationStatusName): Promise<boolean> {

@@ -1,6 +1,7 @@
 /** Row shapes of the SQLite schema and their mapping to domain records. */
 import type {
   BucketRecord,
+  CannedAclName,
   ChecksumAlgorithmName,
   ChecksumType,
   ObjectVersion,
@@ -18,7 +19,11 @@ export interface BucketRow {
   region: string;
   created_at: number;
   versioning: string | null;
+  policy: string | null;
+  acl: string | null;
 }
+
+export const BUCKET_COLUMNS = 'name, owner, region, created_at, versioning, policy, acl';
 
 export interface VersionRow {
   id: number;
@@ -37,19 +42,20 @@ export interface VersionRow {
   checksum_type: string | null;
   checksum_value: string | null;
   replication_status?: string | null;
+  acl?: string | null;
 }
 
 export const VERSION_COLUMNS =
-  'id, bucket, object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value, replication_status';
+  'id, bucket, object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value, replication_status, acl';
 
 /** Listings read rows as arrays (much cheaper than objects in better-sqlite3) in this column order. */
 export const LIST_COLUMNS =
-  'object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value';
+  'object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value, acl';
 
 export type ListRow = [
   key: string, versionId: string, isLatest: number, deleteMarker: number, size: number, etag: string,
   lastModified: number, owner: string, headers: string, tags: string | null,
-  checksumAlgorithm: string | null, checksumType: string | null, checksumValue: string | null,
+  checksumAlgorithm: string | null, checksumType: string | null, checksumValue: string | null, acl: string | null,
 ];
 
 export function listRowToVersion(bucket: string, r: ListRow): ObjectVersion {
@@ -69,6 +75,7 @@ export function listRowToVersion(bucket: string, r: ListRow): ObjectVersion {
     checksum_algorithm: r[10],
     checksum_type: r[11],
     checksum_value: r[12],
+    acl: r[13],
   });
 }
 
@@ -89,10 +96,11 @@ export interface UploadRow {
   tags: string | null;
   checksum_algorithm: string | null;
   checksum_type: string | null;
+  acl: string | null;
 }
 
 export const UPLOAD_COLUMNS =
-  'upload_id, bucket, object_key, owner, initiated, headers, tags, checksum_algorithm, checksum_type';
+  'upload_id, bucket, object_key, owner, initiated, headers, tags, checksum_algorithm, checksum_type, acl';
 
 export interface PartRow {
   part_number: number;
@@ -109,6 +117,8 @@ export const PART_COLUMNS = 'part_number, blob_id, size, etag, last_modified, ch
 export function toBucket(r: BucketRow): BucketRecord {
   const b: BucketRecord = { name: r.name, owner: r.owner, region: r.region, createdAt: new Date(r.created_at) };
   if (r.versioning !== null) b.versioning = r.versioning as VersioningState;
+  if (r.policy !== null) b.policy = r.policy;
+  if (r.acl !== null) b.acl = r.acl as CannedAclName;
   return b;
 }
 
@@ -153,6 +163,7 @@ export function toVersion(r: VersionRow, segments?: Segment[]): ObjectVersion {
   }
   if (segments !== undefined) v.segments = segments;
   if (r.replication_status != null) v.replicationStatus = r.replication_status as ReplicationStatusName;
+  if (r.acl != null) v.acl = r.acl as CannedAclName;
   return v;
 }
 
@@ -175,6 +186,7 @@ export function toUpload(r: UploadRow): UploadRecord {
   if (r.tags !== null) u.tags = parseTags(r.tags);
   if (r.checksum_algorithm !== null) u.checksumAlgorithm = r.checksum_algorithm as ChecksumAlgorithmName;
   if (r.checksum_type !== null) u.checksumType = r.checksum_type as ChecksumType;
+  if (r.acl !== null) u.acl = r.acl as CannedAclName;
   return u;
 }
 
@@ -189,4 +201,9 @@ export function toPart(r: PartRow): PartRecord {
   if (r.checksum_algorithm !== null) p.checksumAlgorithm = r.checksum_algorithm as ChecksumAlgorithmName;
   if (r.checksum !== null) p.checksum = r.checksum;
   return p;
+}
+
+/** A stored ACL column: NULL for private, the canned name otherwise. */
+export function encodeAcl(acl: CannedAclName | undefined): string | null {
+  return acl === undefined || acl === 'private' ? null : acl;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { describeMetaStore } from '../meta-store.contract.js';
-import { MIGRATIONS } from './migrations.js';
+import { migrate, MIGRATIONS } from './migrations.js';
 import { SqliteMetaStore } from './sqlite-meta-store.js';
 
 describeMetaStore('sqlite file', async () => {
@@ -48,6 +48,37 @@ describe('sqlite specifics', () => {
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     db.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('migration 3 adds the access columns and counts the usage of an existing database', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sovra-meta-'));
+    const path = join(dir, 'meta.db');
+    // A database as the previous release left it: schema version 2 with objects, markers and parts.
+    const old = new Database(path);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 2));
+    old.exec(`
+      INSERT INTO buckets (name, owner, region, created_at) VALUES ('b1', 'alice', 'eu-1', 0), ('b2', 'alice', 'eu-1', 0), ('b3', 'bob', 'eu-1', 0);
+      INSERT INTO object_versions (bucket, object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers)
+      VALUES ('b1', 'k', 'v1', 0, 0, 100, '', 0, 'alice', '{}'), ('b1', 'k', 'v2', 0, 0, 30, '', 0, 'alice', '{}'),
+             ('b1', 'k', 'dm', 1, 1, 0, '', 0, 'alice', '{}'), ('b2', 'x', 'null', 1, 0, 7, '', 0, 'alice', '{}');
+      INSERT INTO uploads (upload_id, bucket, object_key, owner, initiated, headers) VALUES ('u1', 'b1', 'm', 'alice', 0, '{}'), ('u3', 'b3', 'm', 'bob', 0, '{}');
+      INSERT INTO upload_parts (upload_id, part_number, blob_id, size, etag, last_modified) VALUES ('u1', 1, 'p1', 11, '', 0), ('u1', 2, 'p2', 12, '', 0), ('u3', 1, 'p3', 5, '', 0);
+    `);
+    old.close();
+    const store = new SqliteMetaStore({ database: path });
+    try {
+      assert.deepEqual(await store.read((tx) => tx.usage.get('b1')), { bytes: 153, objects: 2 });
+      assert.deepEqual(await store.read((tx) => tx.usage.get('b2')), { bytes: 7, objects: 1 });
+      assert.deepEqual(await store.read((tx) => tx.usage.get('b3')), { bytes: 5, objects: 0 });
+      for (const b of ['b1', 'b2', 'b3']) assert.deepEqual(await store.read((tx) => tx.usage.get(b)), await store.read((tx) => tx.usage.recount(b)));
+      assert.deepEqual(await store.read((tx) => tx.usage.byOwner('alice')), { bytes: 160, objects: 3, buckets: 2 });
+      const b1 = await store.read((tx) => tx.buckets.get('b1'));
+      assert.equal(b1?.acl, undefined);
+      assert.equal(b1?.policy, undefined);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('listing uses the partial live index and seeks instead of scanning', () => {

@@ -28,6 +28,7 @@ import { Mutex } from './mutex.js';
 import { SqliteObjectRepo } from './object-repo.js';
 import { SqliteReplicationQueueRepo } from './replication-queue-repo.js';
 import { SqliteUploadRepo } from './upload-repo.js';
+import { SqliteUsageRepo, UsageLedger } from './usage-repo.js';
 
 export interface SqliteMetaStoreOptions {
   /** A file path, ':memory:', or an open better-sqlite3 handle (then not closed by the store). */
@@ -66,12 +67,14 @@ export class SqliteMetaStore implements MetaStore {
     migrate(db);
     db.pragma(`busy_timeout = ${INLINE_BUSY_MS}`);
     this.instances = new SqliteInstanceRegistry(db.memory ? undefined : join(dirname(db.name), `${basename(db.name)}-instances`));
+    const ledger = new UsageLedger(db);
     this.tx = {
-      buckets: new SqliteBucketRepo(db),
-      objects: new SqliteObjectRepo(db),
-      uploads: new SqliteUploadRepo(db),
+      buckets: new SqliteBucketRepo(db, ledger),
+      objects: new SqliteObjectRepo(db, ledger),
+      uploads: new SqliteUploadRepo(db, ledger),
       blobRefs: new SqliteBlobRefRepo(db),
       replication: new SqliteReplicationQueueRepo(db),
+      usage: new SqliteUsageRepo(db),
     };
     this.s = {
       begin: db.prepare('BEGIN'),

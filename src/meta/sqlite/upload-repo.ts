@@ -4,6 +4,7 @@ import { groupListing, keyAfter, maxKey } from '../listing.js';
 import type { ListUploadsQuery, Page, PartRecord, UploadRecord } from '../types.js';
 import type { PartsPage, UploadRepo } from '../upload-repo.js';
 import {
+  encodeAcl,
   encodeHeaders,
   PART_COLUMNS,
   toPart,
@@ -12,17 +13,18 @@ import {
   type PartRow,
   type UploadRow,
 } from './rows.js';
+import type { UsageLedger } from './usage-repo.js';
 
-type UploadParams = [string, string, string, string, number, string, string | null, string | null, string | null];
+type UploadParams = [string, string, string, string, number, string, string | null, string | null, string | null, string | null];
 type PartParams = [string, number, string, number, string, number, string | null, string | null];
 
 export class SqliteUploadRepo implements UploadRepo {
   private readonly s;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, private readonly usage: UsageLedger) {
     this.s = {
       insert: db.prepare<UploadParams>(
-        `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare<[string], UploadRow>(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?`),
       deleteUpload: db.prepare<[string]>('DELETE FROM uploads WHERE upload_id = ?'),
@@ -46,8 +48,9 @@ export class SqliteUploadRepo implements UploadRepo {
       sameKeyAfter: db.prepare<[string, string, string], UploadRow>(
         `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE bucket = ? AND object_key = ? AND upload_id > ? ORDER BY upload_id`,
       ),
-      bucketBlobs: db.prepare<[string], { blob_id: string }>(
-        'SELECT p.blob_id FROM upload_parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?',
+      bucketOf: db.prepare<[string], { bucket: string }>('SELECT bucket FROM uploads WHERE upload_id = ?'),
+      bucketBlobs: db.prepare<[string], { blob_id: string; size: number }>(
+        'SELECT p.blob_id, p.size FROM upload_parts p JOIN uploads u ON u.upload_id = p.upload_id WHERE u.bucket = ?',
       ),
       deleteBucketParts: db.prepare<[string]>(
         'DELETE FROM upload_parts WHERE upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?)',
@@ -59,7 +62,7 @@ export class SqliteUploadRepo implements UploadRepo {
   async insert(u: UploadRecord): Promise<void> {
     this.s.insert.run(
       u.uploadId, u.bucket, u.key, u.owner, u.initiated.getTime(), encodeHeaders(u.headers),
-      u.tags === undefined ? null : JSON.stringify(u.tags), u.checksumAlgorithm ?? null, u.checksumType ?? null,
+      u.tags === undefined ? null : JSON.stringify(u.tags), u.checksumAlgorithm ?? null, u.checksumType ?? null, encodeAcl(u.acl),
     );
   }
 
@@ -69,19 +72,25 @@ export class SqliteUploadRepo implements UploadRepo {
   }
 
   async remove(uploadId: string): Promise<PartRecord[] | undefined> {
-    if (this.s.get.get(uploadId) === undefined) return undefined;
+    const upload = this.s.get.get(uploadId);
+    if (upload === undefined) return undefined;
     const parts = this.s.parts.all(uploadId).map(toPart);
     this.s.deleteParts.run(uploadId);
     this.s.deleteUpload.run(uploadId);
+    this.usage.change(upload.bucket, -parts.reduce((n, p) => n + p.size, 0), 0);
     return parts;
   }
 
+  /** A part of an upload that does not exist is refused (it would be counted nowhere). */
   async putPart(uploadId: string, p: PartRecord): Promise<PartRecord | undefined> {
+    const upload = this.s.bucketOf.get(uploadId);
+    if (upload === undefined) throw new Error(`putPart: no upload ${uploadId}`);
     const old = this.s.part.get(uploadId, p.partNumber);
     this.s.upsertPart.run(
       uploadId, p.partNumber, p.blobId, p.size, p.etag, p.lastModified.getTime(),
       p.checksumAlgorithm ?? null, p.checksum ?? null,
     );
+    this.usage.change(upload.bucket, p.size - (old?.size ?? 0), 0);
     return old === undefined ? undefined : toPart(old);
   }
 
@@ -121,9 +130,10 @@ export class SqliteUploadRepo implements UploadRepo {
   }
 
   async removeByBucket(bucket: string): Promise<string[]> {
-    const ids = this.s.bucketBlobs.all(bucket).map((r) => r.blob_id);
+    const rows = this.s.bucketBlobs.all(bucket);
     this.s.deleteBucketParts.run(bucket);
     this.s.deleteBucketUploads.run(bucket);
-    return ids;
+    this.usage.change(bucket, -rows.reduce((n, r) => n + r.size, 0), 0);
+    return rows.map((r) => r.blob_id);
   }
 }

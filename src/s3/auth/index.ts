@@ -13,6 +13,7 @@ export type {
   Authenticated,
   Credential,
   CredentialLookup,
+  SigningScope,
   PayloadMode,
   SignableRequest,
   SigningContext,

@@ -92,10 +92,11 @@ export async function verifyPostPolicy(
     throw invalidField('x-amz-credential', 'Invalid credential date. Date is not the same as x-amz-date.');
   }
 
-  const found = await opts.lookup(credential.accessKeyId);
+  const found = await opts.lookup(credential.accessKeyId, { date: credential.date, region: credential.region, service: credential.service });
   if (found === undefined) throw invalidAccessKeyId(credential.accessKeyId);
   const keys = opts.signingKeys ?? defaultSigningKeys;
-  const expected = hmacHex(keys.get(found.secretAccessKey, credential.date, credential.region), policy);
+  const signingKey = 'signingKey' in found ? found.signingKey : keys.get(found.secretAccessKey, credential.date, credential.region);
+  const expected = hmacHex(signingKey, policy);
   if (!signaturesEqual(expected, signature)) {
     // For POST the string to sign is the base64 policy itself.
     throw signatureDoesNotMatch({

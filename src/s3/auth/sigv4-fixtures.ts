@@ -10,7 +10,7 @@ import type { Credential, SignableRequest, SigningContext } from './types.js';
 
 export const AKID = 'AKIDSOVRATEST01';
 export const SECRET = 'sovra/secret+Key/0123456789abcdefghijklmn';
-export const CREDS: Credential = { accessKeyId: AKID, secretAccessKey: SECRET };
+export const CREDS = { accessKeyId: AKID, secretAccessKey: SECRET } satisfies Credential;
 export const lookup = (id: string): Credential | undefined => (id === AKID ? CREDS : undefined);
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -42,7 +42,7 @@ export class NodeSha256 implements Checksum {
 }
 
 /** An S3 signer exactly as @aws-sdk/client-s3 configures it (no path double-encoding). */
-export function s3Signer(region = 'us-east-1', creds: Credential = CREDS): SignatureV4 {
+export function s3Signer(region = 'us-east-1', creds: { accessKeyId: string; secretAccessKey: string } = CREDS): SignatureV4 {
   return new SignatureV4({ service: 's3', region, credentials: creds, sha256: NodeSha256, uriEscapePath: false });
 }
 

@@ -17,13 +17,25 @@ export interface SignableRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export interface Credential {
-  accessKeyId: string;
-  secretAccessKey: string;
+/**
+ * What verifies a signature: the secret, or only the signing key derived from it for the
+ * request's scope (date, region, service). A node that is not trusted with secrets (a region
+ * node of a per-region deployment) gets the day's derived key from the control plane.
+ */
+export type Credential =
+  | { accessKeyId: string; secretAccessKey: string }
+  | { accessKeyId: string; signingKey: Buffer };
+
+/** The credential scope of the request being verified. */
+export interface SigningScope {
+  date: string;
+  region: string;
+  service: string;
 }
 
 export type CredentialLookup = (
   accessKeyId: string,
+  scope: SigningScope,
 ) => Promise<Credential | undefined> | Credential | undefined;
 
 /** What x-amz-content-sha256 promised about the body. */

@@ -22,9 +22,9 @@ export async function verifySignature(
   keys: SigningKeyCache,
 ): Promise<SigningContext> {
   const { credential } = check;
-  const found = await lookup(credential.accessKeyId);
+  const found = await lookup(credential.accessKeyId, { date: credential.date, region: credential.region, service: credential.service });
   if (found === undefined) throw invalidAccessKeyId(credential.accessKeyId);
-  const signingKey = keys.get(found.secretAccessKey, credential.date, credential.region, credential.service);
+  const signingKey = 'signingKey' in found ? found.signingKey : keys.get(found.secretAccessKey, credential.date, credential.region, credential.service);
   const stringToSign = buildStringToSign(check.amzDate, credential.scope, check.canonicalRequest);
   const expected = hmacHex(signingKey, stringToSign);
   if (!signaturesEqual(expected, check.providedSignature)) {

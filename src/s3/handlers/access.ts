@@ -1,13 +1,18 @@
 /**
- * Ownership checks the service applies beyond the request's own bucket: the
- * source bucket of a copy must belong to the caller too. (The tenancy issue
- * replaces ownership with policy evaluation.)
+ * Checks the service applies beyond the request's own target: the source object of a copy
+ * must be readable by the caller (s3:GetObject, or s3:GetObjectVersion for a version), by
+ * the same policies, ACLs and sovereignty log as a GET.
  */
-import { fail } from '../../core/errors.js';
-import { requirePrincipal, type S3Context } from '../context.js';
+import { authorizeObjectAccess } from '../authorize-request.js';
+import type { S3Context } from '../context.js';
 
-/** The source may live in another region: ask the directory, not the local engine. */
-export async function assertSourceReadable(ctx: S3Context, bucket: string): Promise<void> {
-  const b = await ctx.deps.placement.lookupBucket(bucket);
-  if (b.owner !== requirePrincipal(ctx).accountId) throw fail('AccessDenied', 'Access Denied', { resource: `/${bucket}` });
+/** The source may live in another region: the router finds its bucket wherever it is. */
+export async function assertSourceReadable(ctx: S3Context, source: { bucket: string; key: string; versionId?: string }): Promise<void> {
+  const bucket = await ctx.deps.engine.getBucket(source.bucket);
+  await authorizeObjectAccess(ctx, {
+    action: source.versionId !== undefined ? 's3:GetObjectVersion' : 's3:GetObject',
+    key: source.key,
+    bucket,
+    ...(source.versionId !== undefined ? { versionId: source.versionId } : {}),
+  });
 }

@@ -3,11 +3,11 @@
  * GetBucketLocation, Get/PutBucketVersioning, bucket and object ACLs, and the
  * read side of bucket configuration Sovra does not support setting yet.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
- * Deviation: only the canned ACL "private" can be set (the tenancy issue adds
- * policies); any other ACL is NotImplemented rather than silently ignored.
+ * ACLs live in acl.ts (re-exported here for the handler table).
  */
 import { fail, type ErrorCode } from '../../core/errors.js';
 import { assertValidBucketName } from '../bucket-name.js';
+import { applyBucketTerms } from '../bucket-terms.js';
 import { readSmallBody } from '../body.js';
 import { requirePrincipal, type S3Context } from '../context.js';
 import { header, type ProtocolResponse } from '../request.js';
@@ -15,7 +15,6 @@ import { emptyResponse, xmlResponse } from '../respond.js';
 import {
   parseCreateBucketConfiguration,
   parseVersioningConfiguration,
-  renderAccessControlPolicy,
   renderEmptyConfiguration,
   renderListAllMyBuckets,
   renderLocationConstraint,
@@ -24,7 +23,10 @@ import {
   XML_BODY_LIMITS,
   type EmptyConfigurationRoot,
 } from '../xml/index.js';
+import { readAclHeader } from './acl.js';
 import { bucketOf } from './target.js';
+
+export { getAcl, putAcl } from './acl.js';
 
 export async function listBuckets(ctx: S3Context): Promise<ProtocolResponse> {
   const p = requirePrincipal(ctx);
@@ -40,7 +42,7 @@ export async function listBuckets(ctx: S3Context): Promise<ProtocolResponse> {
 export async function createBucket(ctx: S3Context): Promise<ProtocolResponse> {
   const name = bucketOf(ctx);
   assertValidBucketName(name);
-  assertPrivateAcl(ctx);
+  const acl = readAclHeader(ctx.req.headers);
   if (header(ctx.req.headers, 'x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true') {
     throw fail('NotImplemented', 'Object Lock is not implemented in Sovra yet.');
   }
@@ -52,12 +54,11 @@ export async function createBucket(ctx: S3Context): Promise<ProtocolResponse> {
   }
   // Sovra-specific: a residency policy given at creation (zones, comma-separated).
   const residency = header(ctx.req.headers, 'x-sovra-residency');
-  await ctx.deps.placement.createBucket({
-    name,
-    owner: requirePrincipal(ctx).accountId,
+  const terms = await applyBucketTerms(ctx, {
     ...(region !== undefined ? { region } : {}),
     ...(residency !== undefined ? { zones: residency.split(',') } : {}),
-  });
+  }, ctx.deps.region);
+  await ctx.deps.placement.createBucket({ name, owner: requirePrincipal(ctx).accountId, ...terms, ...(acl !== undefined ? { acl } : {}) });
   return emptyResponse(200, { location: `/${name}` });
 }
 
@@ -85,36 +86,6 @@ export async function putBucketVersioning(ctx: S3Context): Promise<ProtocolRespo
   const conf = parseVersioningConfiguration(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.versioningConfiguration }));
   if (conf.status === undefined) throw fail('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
   await ctx.deps.engine.putBucketVersioning(bucketOf(ctx), conf.status);
-  return emptyResponse(200);
-}
-
-function assertPrivateAcl(ctx: S3Context): void {
-  const acl = header(ctx.req.headers, 'x-amz-acl');
-  if (acl !== undefined && acl !== 'private' && acl !== 'bucket-owner-full-control') {
-    throw fail('NotImplemented', `The canned ACL "${acl}" is not supported in Sovra yet; objects and buckets are private to their owner.`);
-  }
-  for (const g of ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control']) {
-    if (header(ctx.req.headers, g) !== undefined) throw fail('NotImplemented', `ACL grants (${g}) are not supported in Sovra yet.`);
-  }
-}
-
-/** Everything in Sovra is private to its owner: the ACL says exactly that. */
-export async function getAcl(ctx: S3Context): Promise<ProtocolResponse> {
-  const p = requirePrincipal(ctx);
-  if (ctx.op.name === 'GetObjectAcl' && 'key' in ctx.op) {
-    const input: { bucket: string; key: string; versionId?: string } = { bucket: ctx.op.bucket, key: ctx.op.key };
-    const v = ctx.query.get('versionId');
-    if (v !== null) input.versionId = v;
-    await ctx.deps.engine.headObject(input);
-  }
-  return xmlResponse(renderAccessControlPolicy({ owner: { id: p.accountId, displayName: p.displayName } }));
-}
-
-export async function putAcl(ctx: S3Context): Promise<ProtocolResponse> {
-  assertPrivateAcl(ctx);
-  const raw = (await readSmallBody(ctx, { maxBytes: 64 * 1024 })).toString('utf8');
-  if (raw.trim() !== '') throw fail('NotImplemented', 'Setting an AccessControlPolicy document is not supported in Sovra yet; use the canned ACL "private".');
-  if (ctx.op.name === 'PutObjectAcl' && 'key' in ctx.op) await ctx.deps.engine.headObject({ bucket: ctx.op.bucket, key: ctx.op.key });
   return emptyResponse(200);
 }
 

@@ -7,6 +7,7 @@ import type { S3OpName } from '../ops.js';
 import {
   createBucket, deleteBucket, getAcl, getBucketLocation, getBucketUnsetConfig, getBucketVersioning, headBucket, listBuckets, putAcl, putBucketVersioning,
 } from './buckets.js';
+import { deleteBucketPolicy, getBucketPolicy, putBucketPolicy } from './bucket-policy.js';
 import { deleteBucketCors, getBucketCors, putBucketCors } from './cors.js';
 import { listMultipartUploads, listObjectVersions, listObjects, listObjectsV2 } from './listing.js';
 import {
@@ -34,6 +35,9 @@ export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
   PutBucketReplication: putBucketReplication,
   DeleteBucketReplication: deleteBucketReplication,
   GetBucketAcl: getAcl,
+  GetBucketPolicy: getBucketPolicy,
+  PutBucketPolicy: putBucketPolicy,
+  DeleteBucketPolicy: deleteBucketPolicy,
   PutBucketAcl: putAcl,
   GetBucketUnsetConfig: getBucketUnsetConfig,
   GetBucketResidency: getBucketResidency,

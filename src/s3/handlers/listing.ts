@@ -5,7 +5,7 @@
  */
 import { fail } from '../../core/errors.js';
 import type { ObjectInfo } from '../../engine/types.js';
-import { requirePrincipal, type S3Context } from '../context.js';
+import { ownerDisplayName, type S3Context } from '../context.js';
 import { readInt } from '../headers.js';
 import type { ProtocolResponse } from '../request.js';
 import { xmlResponse } from '../respond.js';
@@ -73,7 +73,7 @@ export async function listObjectsV2(ctx: S3Context): Promise<ProtocolResponse> {
   const maxKeys = maxOf(q, 'max-keys');
   const r = await ctx.deps.engine.listObjects({ bucket: bucketOf(ctx), maxKeys, ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(after ? { after } : {}) });
   const withOwner = q.get('fetch-owner') === 'true';
-  const name = requirePrincipal(ctx).displayName;
+  const name = ownerDisplayName(ctx, ctx.bucketInfo?.owner ?? '');
   const doc: ListBucketV2Xml = {
       name: bucketOf(ctx),
       prefix: prefix ?? '',
@@ -97,7 +97,7 @@ export async function listObjects(ctx: S3Context): Promise<ProtocolResponse> {
   const delimiter = str(q, 'delimiter');
   const maxKeys = maxOf(q, 'max-keys');
   const r = await ctx.deps.engine.listObjects({ bucket: bucketOf(ctx), maxKeys, ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(marker ? { after: marker } : {}) });
-  const name = requirePrincipal(ctx).displayName;
+  const name = ownerDisplayName(ctx, ctx.bucketInfo?.owner ?? '');
   const doc: ListBucketV1Xml = {
       name: bucketOf(ctx),
       prefix: prefix ?? '',
@@ -128,7 +128,7 @@ export async function listObjectVersions(ctx: S3Context): Promise<ProtocolRespon
     bucket: bucketOf(ctx), maxKeys,
     ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(keyMarker ? { keyMarker } : {}), ...(versionIdMarker ? { versionIdMarker } : {}),
   });
-  const name = requirePrincipal(ctx).displayName;
+  const name = ownerDisplayName(ctx, ctx.bucketInfo?.owner ?? '');
   const doc: ListVersionsXml = {
       name: bucketOf(ctx),
       prefix: prefix ?? '',
@@ -161,7 +161,7 @@ export async function listMultipartUploads(ctx: S3Context): Promise<ProtocolResp
     bucket: bucketOf(ctx), maxUploads,
     ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(keyMarker ? { keyMarker } : {}), ...(uploadIdMarker ? { uploadIdMarker } : {}),
   });
-  const name = requirePrincipal(ctx).displayName;
+  const name = ownerDisplayName(ctx, ctx.bucketInfo?.owner ?? '');
   const doc: ListMultipartUploadsXml = {
       bucket: bucketOf(ctx),
       prefix: prefix ?? '',

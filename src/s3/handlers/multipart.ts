@@ -7,7 +7,7 @@ import { MULTIPART_CHECKSUM_TYPES } from '../../core/checksums/index.js';
 import { fail } from '../../core/errors.js';
 import type { CompleteMultipartInput, CreateMultipartInput, UploadPartCopyInput } from '../../engine/types.js';
 import { readSmallBody } from '../body.js';
-import { requirePrincipal, type S3Context } from '../context.js';
+import { ownerDisplayName, requirePrincipal, writeOwner, type S3Context } from '../context.js';
 import {
   checksumHeaderName,
   parseChecksumAlgorithm,
@@ -33,6 +33,7 @@ import {
   XML_BODY_LIMITS,
 } from '../xml/index.js';
 import { assertSourceReadable } from './access.js';
+import { readAclHeader } from './acl.js';
 import { assertKey } from './object-write.js';
 import { checksumHeaders, versionHeader, xmlChecksum } from './object-headers.js';
 import { bucketOf, keyOf } from './target.js';
@@ -52,9 +53,11 @@ function partNumberOf(ctx: S3Context): number {
 export async function createMultipartUpload(ctx: S3Context): Promise<ProtocolResponse> {
   const key = keyOf(ctx);
   assertKey(key);
-  const input: CreateMultipartInput = { bucket: bucketOf(ctx), key, owner: requirePrincipal(ctx).accountId, headers: readObjectHeaders(ctx.req.headers) };
+  const input: CreateMultipartInput = { bucket: bucketOf(ctx), key, owner: writeOwner(ctx), headers: readObjectHeaders(ctx.req.headers) };
   const tags = readTaggingHeader(ctx.req.headers);
   if (tags) input.tags = tags;
+  const acl = readAclHeader(ctx.req.headers);
+  if (acl) input.acl = acl;
   const alg = parseChecksumAlgorithm(header(ctx.req.headers, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm');
   const type = parseChecksumType(header(ctx.req.headers, 'x-amz-checksum-type'));
   if (type && !alg) throw fail('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
@@ -84,7 +87,7 @@ export async function uploadPart(ctx: S3Context): Promise<ProtocolResponse> {
 
 export async function uploadPartCopy(ctx: S3Context): Promise<ProtocolResponse> {
   const source = readCopySource(ctx.req.headers);
-  await assertSourceReadable(ctx, source.bucket);
+  await assertSourceReadable(ctx, source);
   const input: UploadPartCopyInput = {
     bucket: bucketOf(ctx), key: keyOf(ctx), uploadId: uploadIdOf(ctx), partNumber: partNumberOf(ctx), source,
     sourceConditions: readCopySourcePreconditions(ctx.req.headers), signal: ctx.req.signal,
@@ -136,8 +139,7 @@ export async function listParts(ctx: S3Context): Promise<ProtocolResponse> {
   const r = await ctx.deps.engine.listParts({
     bucket: bucketOf(ctx), key: keyOf(ctx), uploadId: uploadIdOf(ctx), maxParts, ...(marker !== undefined ? { partNumberMarker: marker } : {}),
   });
-  const p = requirePrincipal(ctx);
-  const owner = { id: r.upload.owner, displayName: p.displayName };
+  const owner = { id: r.upload.owner, displayName: ownerDisplayName(ctx, r.upload.owner) };
   return xmlResponse(
     renderListParts({
       bucket: r.upload.bucket,

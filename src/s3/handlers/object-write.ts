@@ -9,7 +9,7 @@
 import { fail, isAppError } from '../../core/errors.js';
 import type { CopyObjectInput, PutObjectInput } from '../../engine/types.js';
 import { readSmallBody } from '../body.js';
-import { requirePrincipal, type S3Context } from '../context.js';
+import { writeOwner, type S3Context } from '../context.js';
 import {
   parseChecksumAlgorithm,
   readCopySource,
@@ -26,6 +26,8 @@ import { parseDelete, renderCopyObjectResult, renderDeleteResult, XML_BODY_LIMIT
 import { checksumHeaders, versionHeader, xmlChecksum } from './object-headers.js';
 import { bucketOf, keyOf } from './target.js';
 import { assertSourceReadable } from './access.js';
+import { authorizeObjectAccess } from '../authorize-request.js';
+import { readAclHeader } from './acl.js';
 
 export const MAX_KEY_BYTES = 1024;
 
@@ -40,7 +42,7 @@ export async function putObject(ctx: S3Context): Promise<ProtocolResponse> {
   const input: PutObjectInput = {
     bucket: bucketOf(ctx),
     key,
-    owner: requirePrincipal(ctx).accountId,
+    owner: writeOwner(ctx),
     body,
     claims,
     headers: readObjectHeaders(ctx.req.headers),
@@ -50,6 +52,8 @@ export async function putObject(ctx: S3Context): Promise<ProtocolResponse> {
   if (tags) input.tags = tags;
   const conditions = readWriteConditions(ctx.req.headers);
   if (conditions) input.conditions = conditions;
+  const acl = readAclHeader(ctx.req.headers);
+  if (acl) input.acl = acl;
   const result = await ctx.deps.engine.putObject(input);
   return emptyResponse(200, {
     etag: result.etag,
@@ -70,13 +74,13 @@ export async function copyObject(ctx: S3Context): Promise<ProtocolResponse> {
   const key = keyOf(ctx);
   assertKey(key);
   const source = readCopySource(ctx.req.headers);
-  await assertSourceReadable(ctx, source.bucket);
+  await assertSourceReadable(ctx, source);
   const metadataDirective = directive(ctx, 'x-amz-metadata-directive');
   const taggingDirective = directive(ctx, 'x-amz-tagging-directive');
   const input: CopyObjectInput = {
     source,
     dest: { bucket: bucketOf(ctx), key },
-    owner: requirePrincipal(ctx).accountId,
+    owner: writeOwner(ctx),
     metadataDirective,
     taggingDirective,
     sourceConditions: readCopySourcePreconditions(ctx.req.headers),
@@ -92,6 +96,8 @@ export async function copyObject(ctx: S3Context): Promise<ProtocolResponse> {
   if (dest) input.destConditions = dest;
   const alg = parseChecksumAlgorithm(header(ctx.req.headers, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm');
   if (alg) input.checksumAlgorithm = alg;
+  const acl = readAclHeader(ctx.req.headers);
+  if (acl) input.acl = acl;
   const result = await ctx.deps.engine.copyObject(input);
   const body = renderCopyObjectResult({ etag: result.etag, lastModified: result.lastModified, ...xmlChecksum(result.checksum) });
   const headers: Record<string, string> = { ...versionHeader(result.versionId, ctx.bucketInfo?.versioning !== undefined) } as Record<string, string>;
@@ -103,7 +109,7 @@ export async function deleteObject(ctx: S3Context): Promise<ProtocolResponse> {
   const input: { bucket: string; key: string; owner: string; versionId?: string } = {
     bucket: bucketOf(ctx),
     key: keyOf(ctx),
-    owner: requirePrincipal(ctx).accountId,
+    owner: writeOwner(ctx),
   };
   const versionId = ctx.query.get('versionId');
   if (versionId !== null) input.versionId = versionId;
@@ -117,7 +123,7 @@ export async function deleteObject(ctx: S3Context): Promise<ProtocolResponse> {
 /** DeleteObjects: at most 1000 keys; each key succeeds or fails on its own. */
 export async function deleteObjects(ctx: S3Context): Promise<ProtocolResponse> {
   const bucket = bucketOf(ctx);
-  const owner = requirePrincipal(ctx).accountId;
+  const owner = writeOwner(ctx);
   const doc = parseDelete(await readSmallBody(ctx, { maxBytes: XML_BODY_LIMITS.delete, requireIntegrity: true }));
   const deleted: { key: string; versionId?: string; deleteMarker?: boolean; deleteMarkerVersionId?: string }[] = [];
   const errors: { key: string; versionId?: string; code: string; message: string }[] = [];
@@ -127,6 +133,8 @@ export async function deleteObjects(ctx: S3Context): Promise<ProtocolResponse> {
   for (const obj of doc.objects) {
     try {
       if (Buffer.byteLength(obj.key) > MAX_KEY_BYTES) throw fail('KeyTooLongError', 'Your key is too long');
+      // As on S3, each key is authorized on its own and a refusal is that key's error.
+      await authorizeObjectAccess(ctx, { action: obj.versionId !== undefined ? 's3:DeleteObjectVersion' : 's3:DeleteObject', key: obj.key });
       const input: { bucket: string; key: string; owner: string; versionId?: string } = { bucket, key: obj.key, owner };
       if (obj.versionId !== undefined) input.versionId = obj.versionId;
       const r = await ctx.deps.engine.deleteObject(input);

@@ -9,11 +9,14 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { fail } from '../../core/errors.js';
 import type { PayloadClaims, PutObjectInput } from '../../engine/types.js';
 import { parseMultipartForm, verifyPostPolicy } from '../auth/index.js';
+import { principalLookup } from '../authenticate-request.js';
+import { authorizePost } from '../authorize-request.js';
 import type { S3Context } from '../context.js';
 import { readObjectHeaders, readChecksumHeader, readTaggingHeader } from '../headers.js';
 import { header, type ProtocolResponse } from '../request.js';
 import { emptyResponse, xmlResponse } from '../respond.js';
 import { renderPostResponse } from '../xml/index.js';
+import { parseCannedAcl } from './acl.js';
 import { assertKey } from './object-write.js';
 import { bucketOf } from './target.js';
 
@@ -46,23 +49,21 @@ export async function postObject(ctx: S3Context): Promise<ProtocolResponse> {
   const bucket = bucketOf(ctx);
   const form = await parseMultipartForm(ctx.req.body, { contentType: header(ctx.req.headers, 'content-type') ?? '' });
   const fields = form.fields;
-  const { accessKeyId, conditions } = await verifyPostPolicy(fields, {
+  const keys = principalLookup(ctx.deps.credentials);
+  const { conditions } = await verifyPostPolicy(fields, {
     bucket,
-    lookup: async (akid) => {
-      const rec = await ctx.deps.keys.lookup(akid);
-      return rec && !rec.disabled ? { accessKeyId: akid, secretAccessKey: rec.secretAccessKey } : undefined;
-    },
+    lookup: keys.lookup,
     ...(ctx.deps.now ? { now: ctx.deps.now() } : {}),
   });
-  const principal = (await ctx.deps.keys.lookup(accessKeyId))?.principal;
+  const principal = keys.principal();
   if (!principal) throw fail('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
-  const b = await ctx.deps.engine.getBucket(bucket);
-  if (b.owner !== principal.accountId) throw fail('AccessDenied', 'Access Denied', { resource: `/${bucket}` });
 
   const rawKey = fields['key'];
   if (rawKey === undefined || rawKey === '') throw fail('InvalidArgument', 'Bucket POST must contain a field named \'key\'.', { details: { ArgumentName: 'key' } });
   const key = rawKey.replace(/\$\{filename\}/g, form.file.filename ?? '');
   assertKey(key);
+  const b = await ctx.deps.engine.getBucket(bucket);
+  await authorizePost(ctx, principal, b, key);
 
   // Form fields play the role of request headers for the stored object.
   const asHeaders: Record<string, string> = {};
@@ -80,11 +81,13 @@ export async function postObject(ctx: S3Context): Promise<ProtocolResponse> {
   });
   form.file.stream.on('error', (e) => guard.destroy(e));
   const input: PutObjectInput = {
-    bucket, key, owner: principal.accountId, body: form.file.stream.pipe(guard), claims,
+    bucket, key, owner: b.owner, body: form.file.stream.pipe(guard), claims,
     headers: readObjectHeaders(asHeaders), signal: ctx.req.signal,
   };
   const tags = readTaggingHeader(asHeaders);
   if (tags) input.tags = tags;
+  const acl = parseCannedAcl(fields['acl']);
+  if (acl) input.acl = acl;
   const result = await ctx.deps.engine.putObject(input);
   await form.done;
 

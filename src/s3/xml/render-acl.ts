@@ -24,6 +24,16 @@ function granteeEl(g: XmlGrantee): string {
     : `<Grantee ${XSI} xsi:type="Group">${el('URI', g.uri)}</Grantee>`;
 }
 
+/** The group every requester belongs to, signed or not. */
+export const ALL_USERS_URI = 'http://acs.amazonaws.com/groups/global/AllUsers';
+
+/** The grants S3 shows for a canned ACL: the owner's FULL_CONTROL, plus READ for AllUsers when public-read. */
+export function cannedAclGrants(owner: XmlOwner, acl: 'private' | 'public-read'): NonNullable<AccessControlPolicyXml['grants']> {
+  const grants: NonNullable<AccessControlPolicyXml['grants']> = [{ grantee: { type: 'CanonicalUser', ...owner }, permission: 'FULL_CONTROL' }];
+  if (acl === 'public-read') grants.push({ grantee: { type: 'Group', uri: ALL_USERS_URI }, permission: 'READ' });
+  return grants;
+}
+
 export function renderAccessControlPolicy(r: AccessControlPolicyXml): string {
   const grants = r.grants ?? [{ grantee: { type: 'CanonicalUser', ...r.owner }, permission: 'FULL_CONTROL' }];
   let body = ownerEl('Owner', r.owner) + '<AccessControlList>';
