@@ -11,9 +11,7 @@ import { fail } from '../core/errors.js';
 import type { Placement } from '../placement/regional-storage.js';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
 import type { CredentialResolver, IdempotencyLedger, TenancyService } from '../tenancy/model.js';
-import type { KeyStore } from '../tenancy/principal.js';
 import { authenticateAdmin } from './authenticate.js';
-import { keyStoreCredentials } from './key-store-credentials.js';
 import { jsonError, jsonResponse, parseJson, readBody } from './json.js';
 import { openApiDocument } from './openapi.js';
 import { compileRoute, paramsOf, type AdminRoute, type Reply } from './route.js';
@@ -32,7 +30,11 @@ export const ADMIN_PREFIX = '/admin/v1/';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 
-interface CommonDeps {
+export interface AdminDeps {
+  /** Request authentication: the principal behind an access key or a bearer token. */
+  credentials: CredentialResolver;
+  tenancy: TenancyService;
+  idempotency: IdempotencyLedger;
   placement: Placement;
   maxSkewSeconds: number;
   now?: () => Date;
@@ -41,31 +43,19 @@ interface CommonDeps {
   extraRoutes?: AdminRoute[];
 }
 
-export interface AdminDeps extends CommonDeps {
-  /** Request authentication: the principal behind an access key or a bearer token. */
-  credentials: CredentialResolver;
-  tenancy: TenancyService;
-  idempotency: IdempotencyLedger;
-}
-
-/**
- * Transitional, until the app wires the tenancy service: the storage core's root key only;
- * regions and residency are served, the account routes are not.
- */
-export interface KeyStoreAdminDeps extends CommonDeps {
-  keys: KeyStore;
-  operatorAccountId: string;
-}
-
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The routes an API with these deps serves (the OpenAPI test compares them with the document). */
-export function adminRoutes(deps: AdminDeps | KeyStoreAdminDeps): AdminRoute[] {
-  const tenancy = 'tenancy' in deps ? deps.tenancy : undefined;
+export function adminRoutes(deps: AdminDeps): AdminRoute[] {
+  const { placement, tenancy } = deps;
   return [
-    ...regionRoutes(deps.placement),
-    ...residencyRoutes(deps.placement, tenancy),
-    ...(tenancy ? [...sessionRoutes(tenancy), ...accountRoutes(tenancy), ...userRoutes(tenancy), ...keyRoutes(tenancy), ...policyRoutes(tenancy)] : []),
+    ...regionRoutes(placement),
+    ...residencyRoutes(placement, tenancy),
+    ...sessionRoutes(tenancy),
+    ...accountRoutes(tenancy),
+    ...userRoutes(tenancy),
+    ...keyRoutes(tenancy),
+    ...policyRoutes(tenancy),
     ...(deps.extraRoutes ?? []),
   ];
 }
@@ -75,11 +65,9 @@ function render(reply: Reply, headers: Record<string, string> = {}): ProtocolRes
   return jsonResponse(reply.status, reply.body, headers);
 }
 
-export function createAdminApi(deps: AdminDeps | KeyStoreAdminDeps) {
-  const { placement } = deps;
+export function createAdminApi(deps: AdminDeps) {
+  const { placement, credentials, idempotency } = deps;
   const now = deps.now ?? (() => new Date());
-  const credentials = 'credentials' in deps ? deps.credentials : keyStoreCredentials(deps.keys, deps.operatorAccountId);
-  const idempotency = 'idempotency' in deps ? deps.idempotency : undefined;
   const routes = adminRoutes(deps).map(compileRoute);
 
   async function run(req: ProtocolRequest): Promise<ProtocolResponse> {
@@ -102,7 +90,6 @@ export function createAdminApi(deps: AdminDeps | KeyStoreAdminDeps) {
     if (key === undefined || route.method !== 'POST') return render(await route.run(call));
     const keyText = Array.isArray(key) ? key.join(',') : key;
     if (!IDEMPOTENCY_KEY.test(keyText)) throw fail('InvalidArgument', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.', { details: { header: 'Idempotency-Key' } });
-    if (!idempotency) return render(await route.run(call));
     // The same key with another request is a client bug, refused rather than replayed.
     const fingerprint = `${req.method} ${req.rawPath}?${req.rawQuery} ${createHash('sha256').update(raw).digest('hex')}`;
     const result = await idempotency.run(auth.principal.userId, keyText, fingerprint, async () => {

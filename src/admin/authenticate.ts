@@ -37,21 +37,8 @@ export async function authenticateAdmin(req: ProtocolRequest, o: AuthOptions): P
     if (!principal) throw fail('AccessDenied', 'The bearer token is not valid: unknown, deleted or expired.');
     return { principal, method: 'bearer', payload: undefined };
   }
-  // One lookup serves both the signature check and the principal.
-  let found: Awaited<ReturnType<CredentialResolver['lookupKey']>>;
-  const auth = await authenticateRequest(req, {
-    keys: {
-      lookup: async (akid) => {
-        found = await o.credentials.lookupKey(akid);
-        return found;
-      },
-    },
-    now: o.now,
-    maxSkewSeconds: o.maxSkewSeconds,
-  });
-  if (auth.anonymous) throw fail('AccessDenied', 'The admin API needs a signed request (AWS Signature V4) or a bearer token.');
+  const { auth, principal } = await authenticateRequest(req, { credentials: o.credentials, now: o.now, maxSkewSeconds: o.maxSkewSeconds });
+  if (auth.anonymous || !principal) throw fail('AccessDenied', 'The admin API needs a signed request (AWS Signature V4) or a bearer token.');
   checkSigningRegion(auth, o.regions, o.defaultRegion);
-  if (!found || found.principal.accessKeyId !== auth.accessKeyId) throw fail('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
-  if (found.disabled) throw fail('AccessDenied', 'The access key is disabled, or its user or account is suspended.');
-  return { principal: found.principal, method: 'sigv4', payload: auth.payload };
+  return { principal, method: 'sigv4', payload: auth.payload };
 }

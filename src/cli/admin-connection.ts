@@ -60,7 +60,7 @@ export function clientFor(values: ConnectionValues, env: Env): AdminClient {
   if (token !== undefined) return new AdminClient({ endpoint, token });
   if (accessKeyId === undefined || secretAccessKey === undefined) {
     const missing = [accessKeyId === undefined ? 'access key' : '', secretAccessKey === undefined ? 'secret key' : ''].filter((s) => s !== '').join(' and ');
-    throw new UsageError(`no credentials: ${missing} not given; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --access-key and --secret-key (or --token)`);
+    throw new UsageError(`no credentials: ${missing} not given; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --access-key and --secret-key`);
   }
   const region = nonEmpty(values.region) ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']);
   return new AdminClient({ endpoint, accessKeyId, secretAccessKey, ...(region ? { region } : {}) });

@@ -16,7 +16,7 @@ function mayReadAccount(p: Principal, a: Account): boolean {
   return p.accountKind === 'operator' || a.parentId === p.accountId || (a.id === p.accountId && p.admin);
 }
 
-export function residencyRoutes(placement: Placement, tenancy: TenancyService | undefined): AdminRoute[] {
+export function residencyRoutes(placement: Placement, tenancy: TenancyService): AdminRoute[] {
   async function ownedBucket(c: AdminCall, name: string): Promise<void> {
     const entry = await placement.lookupBucket(name);
     const p = c.principal;
@@ -24,16 +24,11 @@ export function residencyRoutes(placement: Placement, tenancy: TenancyService | 
     if (entry.owner !== p.accountId || !p.admin) throw fail('AccessDenied', 'Access Denied', { resource: `/${name}` });
   }
 
-  /** The account the path names, if the caller may see its residency (without a tenancy service: its own or, for the operator, any). */
-  async function account(c: AdminCall): Promise<{ id: string; record?: Account }> {
-    const given = c.params['account'] ?? '';
-    if (!tenancy) {
-      if (c.principal.accountKind !== 'operator' && c.principal.accountId !== given) throw denied();
-      return { id: given };
-    }
-    const record = await tenancy.getAccount(c.principal, given);
+  /** The account the path names, if the caller may see its residency. */
+  async function account(c: AdminCall): Promise<Account> {
+    const record = await tenancy.getAccount(c.principal, c.params['account'] ?? '');
     if (!mayReadAccount(c.principal, record)) throw denied();
-    return { id: record.id, record };
+    return record;
   }
 
   return [
@@ -65,8 +60,8 @@ export function residencyRoutes(placement: Placement, tenancy: TenancyService | 
       method: 'PUT', path: '/accounts/{account}/residency',
       run: async (c) => {
         const zones = zonesField(await c.body());
-        const { id, record } = await account(c);
-        if (tenancy && record?.kind === 'customer') {
+        const { id, kind } = await account(c);
+        if (kind === 'customer') {
           const updated = await tenancy.updateCustomer(c.principal, id, { mandatoryResidency: zones });
           return ok({ account: id, mandatory: updated.mandatoryResidency ?? null });
         }
