@@ -12,6 +12,7 @@ import type { Placement } from '../placement/regional-storage.js';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
 import type { CredentialResolver, IdempotencyLedger, TenancyService } from '../tenancy/model.js';
 import { authenticateAdmin } from './authenticate.js';
+import { runIdempotent } from './idempotency.js';
 import { jsonError, jsonResponse, parseJson, readBody } from './json.js';
 import { openApiDocument } from './openapi.js';
 import { compileRoute, paramsOf, type AdminRoute, type Reply } from './route.js';
@@ -42,8 +43,6 @@ export interface AdminDeps {
   /** Extra routes (e.g. nearest-region recommendations), tried after the built-in ones. */
   extraRoutes?: AdminRoute[];
 }
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The routes an API with these deps serves (the OpenAPI test compares them with the document). */
 export function adminRoutes(deps: AdminDeps): AdminRoute[] {
@@ -88,15 +87,10 @@ export function createAdminApi(deps: AdminDeps) {
 
     const key = req.headers[IDEMPOTENCY_HEADER];
     if (key === undefined || route.method !== 'POST') return render(await route.run(call));
-    const keyText = Array.isArray(key) ? key.join(',') : key;
-    if (!IDEMPOTENCY_KEY.test(keyText)) throw fail('InvalidArgument', 'The Idempotency-Key header must be 1 to 255 visible ASCII characters.', { details: { header: 'Idempotency-Key' } });
     // The same key with another request is a client bug, refused rather than replayed.
     const fingerprint = `${req.method} ${req.rawPath}?${req.rawQuery} ${createHash('sha256').update(raw).digest('hex')}`;
-    const result = await idempotency.run(auth.principal.userId, keyText, fingerprint, async () => {
-      const reply = await route.run(call);
-      return { status: reply.status, body: reply.body ?? null };
-    });
-    return render({ status: result.status, body: result.body }, result.replayed ? { [REPLAYED_HEADER]: 'true' } : {});
+    const result = await runIdempotent(idempotency, { userId: auth.principal.userId, idempotencyKey: Array.isArray(key) ? key.join(',') : key, fingerprint }, () => route.run(call));
+    return render(result, result.replayed ? { [REPLAYED_HEADER]: 'true' } : {});
   }
 
   return {

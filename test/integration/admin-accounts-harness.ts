@@ -30,6 +30,8 @@ export interface AccountsServer {
   /** The operator's root user, SigV4. */
   operator: AdminClient;
   router: RegionalStorage;
+  /** Where the account store keeps its files. */
+  controlDir: string;
   /** The routes this API serves. */
   routes: AdminRoute[];
   /** A client with these keys (or a bearer token). */
@@ -97,6 +99,7 @@ export async function startAccountsServer(): Promise<AccountsServer> {
     url: server.url,
     operator: as({ accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }),
     router,
+    controlDir: join(dataDir, 'control'),
     routes: adminRoutes(deps),
     as,
     advance: (ms) => {

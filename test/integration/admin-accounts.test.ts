@@ -5,6 +5,8 @@
  * tokens, partner isolation, and the OpenAPI document matching the routes served.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { documentedOperations, openApiDocument } from '../../src/admin/openapi.js';
 import { AdminApiError, type AdminClient } from '../../src/client/admin-client.js';
@@ -262,6 +264,18 @@ describe('admin API: accounts, users, keys, policies and tokens', () => {
     const theirs = await op.exchange<Account>('POST', 'partners', { json: { name: 'idem-op', regions: ['eu-fra'] }, idempotencyKey: 'create-idem-1' });
     assert.deepEqual([theirs.status, theirs.replayed], [201, false]);
     await expectError(dtAdmin.request('POST', 'customers', { json: body, idempotencyKey: 'bad key with spaces' }), 400, 'InvalidArgument', /Idempotency-Key/);
+
+    // A replayed key creation shows the same secret, yet the ledger never holds it in plain text.
+    const k1 = await acmeBoss.exchange<NewAccessKey>('POST', ['accounts', 'acme', 'users', 'alice', 'access-keys'], { idempotencyKey: 'alice-key-7f3a9c' });
+    const k2 = await acmeBoss.exchange<NewAccessKey>('POST', ['accounts', 'acme', 'users', 'alice', 'access-keys'], { idempotencyKey: 'alice-key-7f3a9c' });
+    assert.deepEqual([k1.status, k2.status, k2.replayed, k2.body.secretAccessKey], [201, 201, true, k1.body.secretAccessKey]);
+    const files = readdirSync(s.controlDir).filter((f) => f.startsWith('accounts.db')).map((f) => readFileSync(join(s.controlDir, f)));
+    assert.ok(files.length > 0);
+    for (const f of files) {
+      assert.equal(f.indexOf(k1.body.secretAccessKey), -1, 'the secret is not stored in plain text');
+      assert.equal(f.indexOf('alice-key-7f3a9c'), -1, 'nor the idempotency key');
+    }
+    await acmeBoss.deleteAccessKey(k1.body.accessKeyId);
   });
 
   it('authenticates bearer tokens until they expire or are deleted', async () => {
