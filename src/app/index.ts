@@ -2,5 +2,5 @@
  * Composition root: wires config, stores, protocol and HTTP. The only module
  * that may import store implementations.
  */
-export { startApp, ROOT_ACCOUNT_ID, type RunningApp, type StartOptions } from './start.js';
-export { ensureRootCredentials, type RootCredentials } from './root-credentials.js';
+export { startApp, OPERATOR_ACCOUNT_ID, type RunningApp, type StartOptions } from './start.js';
+export { bootstrapOperator } from './accounts.js';

@@ -20,15 +20,18 @@ import { createRegionalStorage } from '../placement/regional-storage.js';
 import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import { checkDirectoryFitsTopology, reconcileRegion } from '../placement/startup-checks.js';
 import { parseZones } from '../residency/policy.js';
-import { checkClusterSecret, CONTROL_PLANE_NODE_ID, createInternalApi, HttpBucketDirectory, RemoteRegion } from '../internal/index.js';
+import { checkClusterSecret, CONTROL_PLANE_NODE_ID, createInternalApi, HttpBucketDirectory, HttpTenancy, RemoteRegion } from '../internal/index.js';
 import { startReplicator, type ReplicationStats } from '../replication/replicator.js';
 import { createS3Service } from '../s3/index.js';
-import { StaticKeyStore } from '../tenancy/index.js';
+import { QuotaGuard } from '../s3/quotas.js';
+
+import type { AccessRecorder, AccountDirectory, CredentialResolver, MandatoryResidencyPort } from '../tenancy/model.js';
+import type { OperatorCredentials } from '../tenancy/index.js';
 import type { Region, Topology } from '../topology/types.js';
-import { ensureRootCredentials, type RootCredentials } from './root-credentials.js';
+import { openLocalAccounts, type LocalAccounts } from './accounts.js';
 import { resolveTopology } from './topology-source.js';
 
-export const ROOT_ACCOUNT_ID = 'root';
+export { OPERATOR_ACCOUNT_ID } from '../tenancy/model.js';
 const GC_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 export interface StartOptions {
@@ -42,7 +45,8 @@ export interface StartOptions {
 export interface RunningApp {
   url: string;
   port: number;
-  root: RootCredentials;
+  /** The operator's root key where this process keeps the accounts (undefined on a region node). */
+  root: OperatorCredentials | undefined;
   topology: Topology;
   /** Replication statistics of each served region. */
   replication(): ReplicationStats[];
@@ -72,10 +76,6 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
   const nodeId = config.region ?? CONTROL_PLANE_NODE_ID;
   assertNotLegacyLayout(config.dataDir);
   const mandatory = config.mandatoryResidency.length > 0 ? parseZones(topology, config.mandatoryResidency) : undefined;
-  const root = ensureRootCredentials(config.dataDir, {
-    ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
-    ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
-  });
   const clusterSecret = config.clusterSecret;
   if (!embedded) {
     if (clusterSecret === undefined) throw new Error('a per-region deployment needs --cluster-secret');
@@ -96,6 +96,38 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     }
     const dir = directory;
     closers.push(() => dir.close());
+
+    // Accounts: kept where the directory is; a region node asks the control plane (and never holds a secret).
+    let placementRef: { getAccountResidency(id: string): Promise<readonly string[] | undefined>; putAccountResidency(id: string, z: readonly string[] | undefined): Promise<readonly string[] | undefined> } | undefined;
+    const residencyPort: MandatoryResidencyPort = {
+      get: async (id) => {
+        const z = await placementRef?.getAccountResidency(id);
+        return z === undefined ? undefined : [...z];
+      },
+      put: async (id, zones) => {
+        if (!placementRef) throw new Error('placement is not ready');
+        const z = await placementRef.putAccountResidency(id, zones);
+        return z === undefined ? undefined : [...z];
+      },
+    };
+    let localAccounts: LocalAccounts | undefined;
+    let credentials: CredentialResolver & Partial<AccountDirectory & AccessRecorder>;
+    let accounts: AccountDirectory;
+    let recorder: AccessRecorder;
+    if (hostsDirectory) {
+      const la = openLocalAccounts(config, residencyPort);
+      localAccounts = la;
+      closers.push(() => la.close());
+      credentials = la.credentials;
+      accounts = la.accounts;
+      recorder = la.recorder;
+    } else {
+      const remote = new HttpTenancy({ endpoint: topology.controlPlane?.endpoint ?? '', nodeId, clusterSecret: clusterSecret ?? '' });
+      closers.push(() => remote.close());
+      credentials = remote;
+      accounts = remote;
+      recorder = remote;
+    }
 
     const served = embedded ? topology.regions : topology.regions.filter((r) => r.id === config.region);
     const engines = new Map<string, RegionEngine>();
@@ -152,6 +184,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       onWrite: (region) => replicators.get(region)?.kick(),
       ...(mandatory ? { mandatoryResidency: mandatory } : {}),
     });
+    placementRef = router;
 
     // Startup recovery ran already; while serving, blobs orphaned by a crashed peer process (or a
     // failed best-effort delete) are collected periodically, with the store's grace period.
@@ -164,13 +197,19 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     closers.push(() => clearInterval(gc));
 
     const onInternalError = (err: unknown, id: string) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    const keys = new StaticKeyStore([
-      { principal: { accountId: ROOT_ACCOUNT_ID, displayName: 'root', accessKeyId: root.accessKeyId }, secretAccessKey: root.secretAccessKey },
-    ]);
+    const quotas = new QuotaGuard({
+      accounts,
+      storedBytes: async (owner) => (await router.usageByOwner(owner)).bytes,
+      bucketCount: async (owner) => (await directory.list(owner)).length,
+      processes: config.workers > 0 ? config.workers : 1,
+    });
     const s3 = createS3Service({
       engine: router,
       placement: router,
-      keys,
+      credentials,
+      accounts,
+      quotas,
+      accessRecorder: recorder,
       region: config.region ?? topology.defaultRegion,
       regions: topology.regions.map((r) => r.id),
       domains: config.domains,
@@ -190,7 +229,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       ? createInternalApi({
         clusterSecret,
         knownNodes: [...topology.regions.map((r) => r.id), CONTROL_PLANE_NODE_ID],
-        ...(hostsDirectory ? { directory } : {}),
+        ...(hostsDirectory ? { directory, tenancy: { credentials, accounts, recorder } } : {}),
         regions: local,
         onInternalError,
       })
@@ -203,7 +242,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     return {
       url: server.url,
       port: server.port,
-      root,
+      root: localAccounts?.root,
       topology,
       replication: () => [...replicators.values()].map((r) => r.stats()),
       async close() {

@@ -1,7 +1,7 @@
 /**
  * `sovra serve` as a real process: on first start the root secret is printed once (also
- * with cluster workers, where the primary creates the credentials before forking), and on
- * the next start only where it is kept.
+ * with cluster workers, where the primary creates the credentials before forking), and
+ * never again: Sovra keeps only an encrypted copy.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -27,7 +27,7 @@ function bannerOf(dataDir: string, workers: number): Promise<string> {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       // The banner ends with the secret's line: "in <file>" / "from ...", or the secret and "(shown once ...)".
-      if (/Root secret key: +(in|from) .*\n/.test(out) || /shown once.*\n/.test(out)) child.kill('SIGTERM');
+      if (/Root secret key: +(as printed|from) .*\n/.test(out) || /shown once.*\n/.test(out)) child.kill('SIGTERM');
     });
     child.on('exit', () => {
       clearTimeout(timer);
@@ -42,12 +42,16 @@ describe('sovra serve banner', () => {
       const dir = mkdtempSync(join(tmpdir(), 'sovra-banner-'));
       try {
         const first = await bannerOf(dir, workers);
-        const creds = JSON.parse(readFileSync(join(dir, 'root-credentials.json'), 'utf8')) as { accessKeyId: string; secretAccessKey: string };
-        assert.match(first, new RegExp(`Root secret key: +${creds.secretAccessKey}\\n`));
+        const secret = /Root secret key: +(\S+)\n/.exec(first)?.[1] ?? '';
+        const keyId = /Root access key: +(\S+)/.exec(first)?.[1] ?? '';
+        assert.match(secret, /^[A-Za-z0-9]{40}$/);
         assert.match(first, /shown once/);
+        // Nothing in the data dir holds it in plain text (only an encrypted copy).
+        assert.ok(!readFileSync(join(dir, 'control', 'accounts.db')).includes(Buffer.from(secret)));
         const second = await bannerOf(dir, workers);
-        assert.ok(!second.includes(creds.secretAccessKey), 'the secret is not shown again');
-        assert.match(second, /Root secret key: +in .*root-credentials\.json/);
+        assert.ok(!second.includes(secret), 'the secret is not shown again');
+        assert.match(second, new RegExp(`Root access key: +${keyId}`));
+        assert.match(second, /Root secret key: +as printed at first start/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

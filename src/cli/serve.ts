@@ -8,31 +8,36 @@ import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { ensureRootCredentials, type RootCredentials } from '../app/root-credentials.js';
+import type { OperatorCredentials } from '../tenancy/index.js';
 import { resolveTopology } from '../app/topology-source.js';
 import type { Config } from '../config/index.js';
 
-function rootCredentials(config: Readonly<Config>): RootCredentials {
-  return ensureRootCredentials(config.dataDir, {
-    ...(config.rootAccessKey ? { accessKeyId: config.rootAccessKey } : {}),
-    ...(config.rootSecretKey ? { secretAccessKey: config.rootSecretKey } : {}),
-  });
+/** The operator's root key, made (or imported, or taken from config) before any worker starts. */
+async function bootstrap(config: Readonly<Config>): Promise<OperatorCredentials | undefined> {
+  // A region node keeps no accounts: the control plane has them.
+  if (config.region !== undefined && !config.controlPlane) return undefined;
+  const { bootstrapOperator } = await import('../app/accounts.js');
+  return bootstrapOperator(config);
 }
 
-/** `root` is what the first ensureRootCredentials of this start returned: its `created` says whether to show the secret. */
-function banner(config: Readonly<Config>, url: string, workers: number, root: RootCredentials): void {
+/** `root` is what the first bootstrap of this start returned: its `secretAccessKey` is set only when it was generated now. */
+function banner(config: Readonly<Config>, url: string, workers: number, root: OperatorCredentials | undefined): void {
   const lines = [
     `Sovra S3 endpoint: ${url}  (${[config.region !== undefined ? `region ${config.region}` : config.controlPlane ? '' : 'every region of the topology', config.controlPlane ? 'control plane' : ''].filter(Boolean).join(' + ')}, ${workers} worker${workers === 1 ? '' : 's'})`,
     `Data directory:    ${resolve(config.dataDir)}`,
-    `Root access key:   ${root.accessKeyId}`,
   ];
-  if (root.created) {
-    lines.push(`Root secret key:   ${root.secretAccessKey}`);
-    lines.push(`(shown once; kept in ${root.file})`);
-  } else if (root.file) {
-    lines.push(`Root secret key:   in ${root.file}`);
+  if (root === undefined) {
+    lines.push('Accounts:          kept by the control plane (sign requests with any account\'s key)');
   } else {
-    lines.push('Root secret key:   from SOVRA_ROOT_SECRET_KEY');
+    lines.push(`Root access key:   ${root.accessKeyId}  (the operator's root user)`);
+    if (root.secretAccessKey !== undefined) {
+      lines.push(`Root secret key:   ${root.secretAccessKey}`);
+      lines.push('(shown once: Sovra keeps only an encrypted copy; save it now)');
+    } else if (config.rootSecretKey) {
+      lines.push('Root secret key:   from SOVRA_ROOT_SECRET_KEY');
+    } else {
+      lines.push('Root secret key:   as printed at first start (rotate with `sovra admin key rotate`)');
+    }
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -68,8 +73,8 @@ async function runWorker(config: Readonly<Config>): Promise<void> {
 
 async function runPrimary(config: Readonly<Config>, workers: number): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
-  // Created here, before any worker starts, so workers never race to create them.
-  const root = rootCredentials(config);
+  // Created here, before any worker starts, so only this banner can show a generated secret.
+  const root = await bootstrap(config);
   let stopping = false;
   let announced = false;
   // A small young generation makes V8 collect streamed request buffers sooner, keeping RSS flat.

@@ -6,7 +6,6 @@ import { describe, it } from 'node:test';
 import { isAppError } from '../core/errors.js';
 import { configHelp, loadConfig } from './load.js';
 import { CONFIG_FIELDS } from './schema.js';
-import { ensureRootCredentials } from '../app/root-credentials.js';
 
 function refusal(fn: () => unknown): string {
   try {
@@ -69,27 +68,6 @@ describe('loadConfig', () => {
     for (const f of CONFIG_FIELDS) {
       assert.ok(help.includes(f.flag), `--help lacks ${f.flag}`);
       assert.ok(help.includes(f.env), `--help lacks ${f.env}`);
-    }
-  });
-});
-
-describe('ensureRootCredentials', () => {
-  it('generates once, keeps them private in the data dir, and reuses them', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sovra-root-'));
-    try {
-      const first = ensureRootCredentials(dir);
-      assert.equal(first.created, true);
-      assert.match(first.accessKeyId, /^SV[A-Z0-9]{18}$/);
-      assert.ok(first.secretAccessKey.length >= 30);
-      assert.equal(statSync(join(dir, 'root-credentials.json')).mode & 0o777, 0o600);
-      const again = ensureRootCredentials(dir);
-      assert.equal(again.created, false);
-      assert.equal(again.accessKeyId, first.accessKeyId);
-      assert.equal(again.secretAccessKey, first.secretAccessKey);
-      const configured = ensureRootCredentials(dir, { accessKeyId: 'CONF', secretAccessKey: 'configured-secret' });
-      assert.deepEqual([configured.accessKeyId, configured.created], ['CONF', false]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

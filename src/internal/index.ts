@@ -21,4 +21,6 @@ export { createInternalApi, DEFAULT_INTERNAL_MAX_SKEW_SECONDS, type InternalApi,
 export { DEFAULT_INTERNAL_TIMEOUT_MS, InternalClient, type InternalClientOptions, type InternalRequest } from './http-client.js';
 export { DEFAULT_DIRECTORY_CACHE_TTL_MS, HttpBucketDirectory, type HttpBucketDirectoryOptions } from './http-directory.js';
 export { RemoteRegion, type RemoteRegionOptions } from './remote-region.js';
+export { DEFAULT_TENANCY_CACHE_TTL_MS, HttpTenancy, type HttpTenancyOptions } from './http-tenancy.js';
+export { tenancyRoute, type TenancyRouteDeps } from './tenancy-routes.js';
 export { INTERNAL_PREFIX, INTERNAL_SERVICE, OBJECT_HEADER, REPLICA_HEADER } from './wire.js';

@@ -25,6 +25,7 @@ import type { BucketDirectory, RegionAccess } from '../placement/ports.js';
 import { authenticate, parseQuery, type Authenticated } from '../s3/auth/index.js';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
 import { nodeIdOfAccessKey, nodeKeyLookup } from './node-credentials.js';
+import { tenancyRoute, type TenancyRouteDeps } from './tenancy-routes.js';
 import {
   encodeHeaderJson,
   ERROR_HEADER,
@@ -54,6 +55,8 @@ export interface InternalApiDeps {
   directory?: BucketDirectory;
   /** The regions this node serves, by id. */
   regions?: Map<string, RegionAccess>;
+  /** Served by the control plane: principals and signing keys, accounts, the sovereignty log. */
+  tenancy?: TenancyRouteDeps;
   now?: () => Date;
   maxSkewSeconds?: number;
   /** Errors that are not AppErrors (bugs, I/O failures), for the log. */
@@ -272,6 +275,12 @@ export function createInternalApi(deps: InternalApiDeps): InternalApi {
     const [area, ...rest] = segments;
     if (area === 'directory') return directoryRoute(call, rest);
     if (area === 'regions') return regionRoute(call, rest);
+    if (area === 'tenancy') {
+      if (deps.tenancy === undefined) throw routeMiss('This node does not hold the accounts.');
+      const out = await tenancyRoute(deps.tenancy, req.method, rest, () => readJson(call, 'tenancy request'));
+      if (out === undefined) throw routeMiss('Unknown internal route.');
+      return out.json === undefined ? { status: out.status, headers: {} } : jsonResponse(out.status, out.json);
+    }
     throw routeMiss('Unknown internal route.');
   }
 

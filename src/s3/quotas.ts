@@ -12,15 +12,12 @@
 import { fail } from '../core/errors.js';
 import type { Account, AccountDirectory } from '../tenancy/model.js';
 
-export interface OwnerUsage {
-  bytes: number;
-  buckets: number;
-}
-
 export interface QuotaDeps {
   accounts: AccountDirectory;
-  /** Stored totals of the account across every region. */
-  usage(accountId: string): Promise<OwnerUsage>;
+  /** Bytes the account stores across every region. */
+  storedBytes(accountId: string): Promise<number>;
+  /** Buckets the account owns across every region. */
+  bucketCount(accountId: string): Promise<number>;
   /** Processes sharing the request rate (cluster workers). */
   processes?: number;
   now?: () => number;
@@ -82,7 +79,7 @@ export class QuotaGuard {
     const account = await this.account(accountId);
     const max = account?.quotas?.maxBuckets;
     if (max === null || max === undefined) return;
-    const { buckets } = await this.deps.usage(accountId);
+    const buckets = await this.deps.bucketCount(accountId);
     if (buckets >= max) {
       throw fail('QuotaExceeded', `The account ${account?.name ?? accountId} has ${buckets} buckets, its quota; delete one or ask your provider to raise the quota.`);
     }
@@ -93,7 +90,7 @@ export class QuotaGuard {
     const account = await this.account(accountId);
     const max = account?.quotas?.maxBytes;
     if (max === null || max === undefined) return;
-    const { bytes } = await this.deps.usage(accountId);
+    const bytes = await this.deps.storedBytes(accountId);
     const after = bytes + (incoming ?? 0);
     if (bytes >= max || after > max) {
       throw fail('QuotaExceeded', `The account ${account?.name ?? accountId} would store ${after} bytes, over its quota of ${max} bytes; delete data or ask your provider to raise the quota.`);
