@@ -18,6 +18,7 @@ import { startApp } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { AdminApiError, AdminClient, AdminConnectionError, parseEndpoint } from '../../src/client/admin-client.js';
 import { runResidencyCommand } from '../../src/cli/residency.js';
+import { OPERATOR_ACCOUNT_ID } from '../../src/tenancy/model.js';
 import { ACCESS_KEY, REGION, SECRET_KEY, uniqueBucket } from './harness.js';
 
 interface SovraServer {
@@ -128,13 +129,14 @@ describe('admin API client', () => {
   });
 
   it('percent-encodes path segments, including a / inside a segment given as an array', async () => {
+    // The server names the account it looked for: exactly the segment sent.
     const id = 'team a/ü+x';
-    const path = ['accounts', id, 'residency'];
-    assert.deepEqual(await client.request('PUT', path, { json: { zones: ['EU'] } }), { account: id, mandatory: ['EU'] });
-    assert.deepEqual(await client.request('GET', path), { account: id, mandatory: ['EU'] });
-    assert.deepEqual(await client.request('PUT', path, { json: { zones: null } }), { account: id, mandatory: null });
+    const missing = await rejection(client.request('GET', ['accounts', id, 'residency']));
+    assert.deepEqual([(missing as AdminApiError).code, missing.message], ['NoSuchAccount', `The account '${id}' does not exist.`]);
     // In the string form a space (and other reserved characters) is encoded too.
-    assert.deepEqual(await client.request('GET', 'accounts/team a+ü/residency'), { account: 'team a+ü', mandatory: null });
+    const plain = await rejection(client.request('GET', 'accounts/team a+ü/residency'));
+    assert.equal(plain.message, "The account 'team a+ü' does not exist.");
+    assert.deepEqual(await client.request('GET', ['accounts', 'operator', 'residency']), { account: OPERATOR_ACCOUNT_ID, mandatory: null });
   });
 
   it('throws AdminApiError with the code, status, message and request id of a refusal', async () => {
@@ -297,18 +299,19 @@ describe('sovra residency', () => {
 
   it('gets, sets and clears an account\'s mandatory policy', async () => {
     await newBucket('eu-lon');
-    assert.deepEqual(await run(['account', 'get', 'root']), { code: 0, stderr: '', stdout: 'ACCOUNT  MANDATORY\nroot     none\n' });
-    await refused(['account', 'set', 'root', '--zones', 'EU'], 2, /^sovra: ResidencyViolation: The mandatory policy \[EU\] does not hold for existing buckets: .*\(eu-lon, \[GB\]\)/);
-    assert.deepEqual(await run(['account', 'set', 'root', '--zones', 'EU,GB']), { code: 0, stderr: '', stdout: 'Mandatory residency of account root set to [EU, GB].\n\nACCOUNT  MANDATORY\nroot     EU, GB\n' });
-    assert.deepEqual(JSON.parse((await run(['account', 'get', 'root', '--json'])).stdout), { account: 'root', mandatory: ['EU', 'GB'] });
+    const op = OPERATOR_ACCOUNT_ID;
+    assert.deepEqual(await run(['account', 'get', 'operator']), { code: 0, stderr: '', stdout: `ACCOUNT       MANDATORY\n${op}  none\n` });
+    await refused(['account', 'set', 'operator', '--zones', 'EU'], 2, /^sovra: ResidencyViolation: The mandatory policy \[EU\] does not hold for existing buckets: .*\(eu-lon, \[GB\]\)/);
+    assert.deepEqual(await run(['account', 'set', 'operator', '--zones', 'EU,GB']), { code: 0, stderr: '', stdout: `Mandatory residency of account ${op} set to [EU, GB].\n\nACCOUNT       MANDATORY\n${op}  EU, GB\n` });
+    assert.deepEqual(JSON.parse((await run(['account', 'get', op, '--json'])).stdout), { account: op, mandatory: ['EU', 'GB'] });
     // The mandatory policy shows in the bucket's view.
     const b = await newBucket();
     assert.deepEqual(JSON.parse((await run(['get', b, '--json'])).stdout).mandatory, ['EU', 'GB']);
     assert.match((await run(['get', b])).stdout, /\s+EU, GB\n/);
-    assert.deepEqual(await run(['account', 'clear', 'root']), { code: 0, stderr: '', stdout: 'Mandatory residency of account root cleared.\n\nACCOUNT  MANDATORY\nroot     none\n' });
-    assert.deepEqual(JSON.parse((await run(['account', 'clear', 'root', '--json'])).stdout), { account: 'root', mandatory: null });
+    assert.deepEqual(await run(['account', 'clear', 'operator']), { code: 0, stderr: '', stdout: `Mandatory residency of account ${op} cleared.\n\nACCOUNT       MANDATORY\n${op}  none\n` });
+    assert.deepEqual(JSON.parse((await run(['account', 'clear', 'operator', '--json'])).stdout), { account: op, mandatory: null });
     // Account ids travel percent-encoded.
-    assert.deepEqual(JSON.parse((await run(['account', 'get', 'acme corp/eu', '--json'])).stdout), { account: 'acme corp/eu', mandatory: null });
+    await refused(['account', 'get', 'acme corp/eu'], 2, "sovra: NoSuchAccount: The account 'acme corp/eu' does not exist.");
   });
 
   it('takes the endpoint and keys from flags before the environment', async () => {

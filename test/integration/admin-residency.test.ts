@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { failure, startTestServer, uniqueBucket, type TestServer } from './harness.js';
 import { rawRequest, signedRequest } from './raw-http.js';
+import { OPERATOR_ACCOUNT_ID } from '../../src/tenancy/model.js';
 
 describe('admin API: regions and residency', () => {
   let s: TestServer;
@@ -108,15 +109,15 @@ describe('admin API: regions and residency', () => {
   it('sets an account\'s mandatory policy, refusing one its buckets already break', async () => {
     const gb = uniqueBucket('gb');
     await s.client.send(new CreateBucketCommand({ Bucket: gb, CreateBucketConfiguration: { LocationConstraint: 'eu-lon' as BucketLocationConstraint } }));
-    const refused = await call('PUT', 'accounts/root/residency', { zones: ['EU'] });
+    const refused = await call('PUT', 'accounts/operator/residency', { zones: ['EU'] });
     assert.equal(refused.status, 403);
     assert.match(refused.json['error'].message, new RegExp(`existing buckets: ${gb} \\(eu-lon, \\[GB\\]\\)`));
-    const ok = await call('PUT', 'accounts/root/residency', { zones: ['EU', 'GB'] });
-    assert.deepEqual(ok.json, { account: 'root', mandatory: ['EU', 'GB'] });
+    const ok = await call('PUT', 'accounts/operator/residency', { zones: ['EU', 'GB'] });
+    assert.deepEqual(ok.json, { account: OPERATOR_ACCOUNT_ID, mandatory: ['EU', 'GB'] });
     const f = await failure(s.client.send(new CreateBucketCommand({ Bucket: uniqueBucket('in'), CreateBucketConfiguration: { LocationConstraint: 'ap-bom' as BucketLocationConstraint } })));
     assert.equal(f.code, 'AccessDenied');
-    assert.deepEqual((await call('PUT', 'accounts/root/residency', { zones: null })).json, { account: 'root', mandatory: null });
-    assert.deepEqual((await call('GET', 'accounts/root/residency')).json, { account: 'root', mandatory: null });
+    assert.deepEqual((await call('PUT', 'accounts/operator/residency', { zones: null })).json, { account: OPERATOR_ACCOUNT_ID, mandatory: null });
+    assert.deepEqual((await call('GET', 'accounts/operator/residency')).json, { account: OPERATOR_ACCOUNT_ID, mandatory: null });
   });
 
   it('refuses the reserved bucket name that would shadow the admin API', async () => {
