@@ -348,6 +348,11 @@ describe('admin API: accounts, users, keys, policies and tokens', () => {
     assert.deepEqual(await dtAdmin.putAccountResidency('acme', ['EU', 'GB']), { account: acme.id, mandatory: ['EU', 'GB'] });
     assert.deepEqual((await op.getAccountResidency(acme.id)).mandatory, ['EU', 'GB']);
     await expectError(alice.getAccountResidency('acme'), 403, 'AccessDenied');
+    // A partner's or the operator's users who are not administrators do not either (the service hides the account from them).
+    const viewer = (await userClient(dtAdmin, 'dt', 'viewer', false)).client;
+    await expectError(viewer.getAccountResidency('acme'), 404, 'NoSuchAccount');
+    const staff = (await userClient(op, 'operator', 'staff', false)).client;
+    await expectError(staff.putAccountResidency('acme', null), 404, 'NoSuchAccount');
     await expectError(dtAdmin.putAccountResidency('dt', ['EU']), 403, 'AccessDenied');
     const bucket = `acme-${Date.now()}`;
     await s.router.createBucket({ name: bucket, owner: acme.id, region: 'eu-fra' });
@@ -355,6 +360,7 @@ describe('admin API: accounts, users, keys, policies and tokens', () => {
     await expectError(alice.getBucketResidency(bucket), 403, 'AccessDenied');
     await expectError(dtAdmin.getBucketResidency(bucket), 403, 'AccessDenied');
     assert.equal((await op.getBucketResidency(bucket)).bucket, bucket);
+    await expectError(staff.getBucketResidency(bucket), 403, 'AccessDenied');
   });
 
   it('requires SigV4 bodies to be signed but not bearer ones', async () => {

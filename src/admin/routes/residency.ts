@@ -1,8 +1,8 @@
 /**
- * Residency policies: a bucket's (its owner account's admins or the operator) and an
- * account's mandatory one (read by the account's own admins, its partner and the operator;
+ * Residency policies: a bucket's (its owner account's admins or the operator's) and an
+ * account's mandatory one (read by the admins of the account, its partner and the operator;
  * set by the same, a customer's through TenancyService.updateCustomer so the hierarchy's
- * rules apply; the operator's and partners' own only by the operator).
+ * rules apply; the operator's and partners' own only by the operator's admins).
  */
 import { fail } from '../../core/errors.js';
 import type { Placement } from '../../placement/regional-storage.js';
@@ -12,16 +12,16 @@ import { ok, type AdminCall, type AdminRoute } from '../route.js';
 
 const denied = (message = 'Access Denied') => fail('AccessDenied', message);
 
+/** Administrators of the account, of its parent, or of the operator. */
 function mayReadAccount(p: Principal, a: Account): boolean {
-  return p.accountKind === 'operator' || a.parentId === p.accountId || (a.id === p.accountId && p.admin);
+  return p.admin && (p.accountKind === 'operator' || a.parentId === p.accountId || a.id === p.accountId);
 }
 
 export function residencyRoutes(placement: Placement, tenancy: TenancyService): AdminRoute[] {
   async function ownedBucket(c: AdminCall, name: string): Promise<void> {
     const entry = await placement.lookupBucket(name);
     const p = c.principal;
-    if (p.accountKind === 'operator') return;
-    if (entry.owner !== p.accountId || !p.admin) throw fail('AccessDenied', 'Access Denied', { resource: `/${name}` });
+    if (!p.admin || (p.accountKind !== 'operator' && entry.owner !== p.accountId)) throw fail('AccessDenied', 'Access Denied', { resource: `/${name}` });
   }
 
   /** The account the path names, if the caller may see its residency. */
@@ -65,7 +65,7 @@ export function residencyRoutes(placement: Placement, tenancy: TenancyService): 
           const updated = await tenancy.updateCustomer(c.principal, id, { mandatoryResidency: zones });
           return ok({ account: id, mandatory: updated.mandatoryResidency ?? null });
         }
-        if (c.principal.accountKind !== 'operator') throw denied("Only the operator may set a partner's or the operator's mandatory residency policy.");
+        if (c.principal.accountKind !== 'operator') throw denied("Only the operator's administrators may set a partner's or the operator's mandatory residency policy.");
         return ok({ account: id, mandatory: (await placement.putAccountResidency(id, zones ?? undefined)) ?? null });
       },
     },
