@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { createAdminApi } from '../admin/admin-api.js';
+import { ADMIN_PREFIX, createAdminApi } from '../admin/admin-api.js';
 import type { Config } from '../config/index.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/index.js';
 import type { RegionEngine } from '../engine/types.js';
@@ -223,7 +223,24 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
         },
       }),
     });
-    const admin = createAdminApi({ keys, placement: router, operatorAccountId: ROOT_ACCOUNT_ID, maxSkewSeconds: config.maxSkewSeconds, onInternalError });
+    // The admin API runs where the accounts are (embedded server or control plane).
+    const admin = localAccounts
+      ? createAdminApi({
+        credentials,
+        tenancy: localAccounts.service({
+          regions: topology.regions.map((r) => r.id),
+          validateZones: (zones) => {
+            parseZones(topology, zones);
+          },
+          residency: residencyPort,
+          countBuckets: async (id) => (await directory.list(id)).length,
+        }),
+        idempotency: localAccounts.idempotency,
+        placement: router,
+        maxSkewSeconds: config.maxSkewSeconds,
+        onInternalError,
+      })
+      : undefined;
     // Only nodes of a per-region deployment answer internal requests, and only signed ones.
     const internal = clusterSecret !== undefined && !embedded
       ? createInternalApi({
@@ -237,7 +254,14 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     const server: RunningServer = await startHttpServer({
       host: config.host,
       port: config.port,
-      handler: (req) => (internal?.matches(req.rawPath) ? internal.handle(req) : admin.matches(req.rawPath) ? admin.handle(req) : s3.handle(req)),
+      handler: (req) => {
+        if (internal?.matches(req.rawPath)) return internal.handle(req);
+        if (req.rawPath.startsWith(ADMIN_PREFIX)) {
+          // A region node keeps no accounts: its admin API is the control plane's, passed on untouched.
+          return admin ? admin.handle(req) : forwardRequest(req, topology.controlPlane?.endpoint ?? '', nodeId);
+        }
+        return s3.handle(req);
+      },
     });
     return {
       url: server.url,
