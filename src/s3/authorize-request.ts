@@ -21,6 +21,11 @@ async function bucketFor(ctx: S3Context, name: string): Promise<Pick<Bucket, 'na
   if (ctx.op.name !== 'GetBucketLocation') return ctx.deps.engine.getBucket(name);
   // Answered by any endpoint, as on S3 (it is how clients find a bucket's region): the
   // directory knows the owner even where the bucket's settings are out of reach.
+  return ownerOnlyWhenRemote(ctx, name);
+}
+
+/** The bucket's settings where this node holds it, else its owner from the directory (no grants apply). */
+export async function ownerOnlyWhenRemote(ctx: S3Context, name: string): Promise<Pick<Bucket, 'name' | 'owner' | 'policy' | 'acl'>> {
   try {
     return await ctx.deps.engine.getBucket(name);
   } catch (e) {

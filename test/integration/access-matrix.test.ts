@@ -31,10 +31,10 @@ async function outcome(p: Promise<unknown>): Promise<string> {
     return 'ok';
   } catch (e) {
     if (e instanceof AdminApiError) return e.code;
-    const err = e as { name?: string; Code?: string };
-    // HEAD answers carry no body: the SDK names a 403 'Forbidden'.
-    const code = err.Code ?? err.name ?? 'Unknown';
-    return code === 'Forbidden' ? 'AccessDenied' : code;
+    const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+    // HEAD answers carry no body: the SDK only knows the status.
+    if (err.Code === undefined && err.$metadata?.httpStatusCode === 403) return 'AccessDenied';
+    return err.Code ?? err.name ?? 'Unknown';
   }
 }
 
