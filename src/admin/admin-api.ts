@@ -20,7 +20,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { keyRoutes } from './routes/keys.js';
 import { policyRoutes } from './routes/policies.js';
 import { regionRoutes } from './routes/regions.js';
-import { residencyRoutes } from './routes/residency.js';
+import { accountResidencyRoutes, bucketResidencyRoutes } from './routes/residency.js';
 import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 
@@ -34,8 +34,12 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 export interface AdminDeps {
   /** Request authentication: the principal behind an access key or a bearer token. */
   credentials: CredentialResolver;
-  tenancy: TenancyService;
-  idempotency: IdempotencyLedger;
+  /**
+   * Where the accounts are (embedded server, control plane). A region node has neither: it
+   * serves regions and its buckets' residency, and passes the rest on to the control plane.
+   */
+  tenancy?: TenancyService;
+  idempotency?: IdempotencyLedger;
   placement: Placement;
   maxSkewSeconds: number;
   now?: () => Date;
@@ -49,12 +53,10 @@ export function adminRoutes(deps: AdminDeps): AdminRoute[] {
   const { placement, tenancy } = deps;
   return [
     ...regionRoutes(placement),
-    ...residencyRoutes(placement, tenancy),
-    ...sessionRoutes(tenancy),
-    ...accountRoutes(tenancy),
-    ...userRoutes(tenancy),
-    ...keyRoutes(tenancy),
-    ...policyRoutes(tenancy),
+    ...bucketResidencyRoutes(placement),
+    ...(tenancy
+      ? [...accountResidencyRoutes(placement, tenancy), ...sessionRoutes(tenancy), ...accountRoutes(tenancy), ...userRoutes(tenancy), ...keyRoutes(tenancy), ...policyRoutes(tenancy)]
+      : []),
     ...(deps.extraRoutes ?? []),
   ];
 }
@@ -86,7 +88,7 @@ export function createAdminApi(deps: AdminDeps) {
     const call = { req, principal: auth.principal, params, query: new URLSearchParams(req.rawQuery), body: async () => parseJson(raw), text: async () => raw.toString('utf8') };
 
     const key = req.headers[IDEMPOTENCY_HEADER];
-    if (key === undefined || route.method !== 'POST') return render(await route.run(call));
+    if (key === undefined || route.method !== 'POST' || idempotency === undefined) return render(await route.run(call));
     // The same key with another request is a client bug, refused rather than replayed.
     const fingerprint = `${req.method} ${req.rawPath}?${req.rawQuery} ${createHash('sha256').update(raw).digest('hex')}`;
     const result = await runIdempotent(idempotency, { userId: auth.principal.userId, idempotencyKey: Array.isArray(key) ? key.join(',') : key, fingerprint }, () => route.run(call));
@@ -95,6 +97,11 @@ export function createAdminApi(deps: AdminDeps) {
 
   return {
     matches: (rawPath: string) => rawPath.startsWith(ADMIN_PREFIX),
+    /** Whether this API has a route for the path (any method); the openapi document counts. */
+    serves: (rawPath: string) => {
+      const path = rawPath.slice(ADMIN_PREFIX.length);
+      return path === 'openapi.json' || routes.some((r) => r.pattern.test(path));
+    },
     async handle(req: ProtocolRequest): Promise<ProtocolResponse> {
       let res: ProtocolResponse;
       try {

@@ -223,24 +223,27 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
         },
       }),
     });
-    // The admin API runs where the accounts are (embedded server or control plane).
-    const admin = localAccounts
-      ? createAdminApi({
-        credentials,
-        tenancy: localAccounts.service({
-          regions: topology.regions.map((r) => r.id),
-          validateZones: (zones) => {
-            parseZones(topology, zones);
-          },
-          residency: residencyPort,
-          countBuckets: async (id) => (await directory.list(id)).length,
-        }),
-        idempotency: localAccounts.idempotency,
-        placement: router,
-        maxSkewSeconds: config.maxSkewSeconds,
-        onInternalError,
-      })
-      : undefined;
+    // Accounts are managed where they are kept (embedded server or control plane); a region node
+    // serves the regions and its buckets' residency, and passes the rest on to the control plane.
+    const admin = createAdminApi({
+      credentials,
+      ...(localAccounts
+        ? {
+          tenancy: localAccounts.service({
+            regions: topology.regions.map((r) => r.id),
+            validateZones: (zones) => {
+              parseZones(topology, zones);
+            },
+            residency: residencyPort,
+            countBuckets: async (id) => (await directory.list(id)).length,
+          }),
+          idempotency: localAccounts.idempotency,
+        }
+        : {}),
+      placement: router,
+      maxSkewSeconds: config.maxSkewSeconds,
+      onInternalError,
+    });
     // Only nodes of a per-region deployment answer internal requests, and only signed ones.
     const internal = clusterSecret !== undefined && !embedded
       ? createInternalApi({
@@ -258,7 +261,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
         if (internal?.matches(req.rawPath)) return internal.handle(req);
         if (req.rawPath.startsWith(ADMIN_PREFIX)) {
           // A region node keeps no accounts: its admin API is the control plane's, passed on untouched.
-          return admin ? admin.handle(req) : forwardRequest(req, topology.controlPlane?.endpoint ?? '', nodeId);
+          return localAccounts || admin.serves(req.rawPath) ? admin.handle(req) : forwardRequest(req, topology.controlPlane?.endpoint ?? '', nodeId);
         }
         return s3.handle(req);
       },

@@ -13,7 +13,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AdminApiError, AdminClient } from '../../src/client/index.js';
-import { ACCESS_KEY, REGION, SECRET_KEY, startTestServer, type TestServer } from './harness.js';
+import { DEPLOYMENT, ACCESS_KEY, REGION, SECRET_KEY, startTestServer, type TestServer } from './harness.js';
+
+/** The per-region test deployment has only eu-fra; the embedded one the whole demo topology. */
+const PARTNER_REGIONS = DEPLOYMENT === 'per-region' ? ['eu-fra'] : ['eu-fra', 'eu-lon'];
 
 interface Creds {
   accessKeyId: string;
@@ -82,7 +85,7 @@ describe('access matrix: who may do what', () => {
     who['anonymous'] = { name: 'anonymous' };
     // The operator onboards two partners and their first administrators.
     for (const p of ['p1', 'p2']) {
-      await operator.request('POST', 'partners', { json: { name: `${p}-telco`, displayName: `${p} Telco`, regions: ['eu-fra', 'eu-lon'] } });
+      await operator.request('POST', 'partners', { json: { name: `${p}-telco`, displayName: `${p} Telco`, regions: PARTNER_REGIONS } });
       await operator.request('POST', ['accounts', `${p}-telco`, 'users'], { json: { name: 'admin', admin: true } });
       who[p] = { name: p, creds: await newKey(operator, `${p}-telco`, 'admin') };
     }

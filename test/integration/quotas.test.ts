@@ -10,7 +10,10 @@ import {
   S3Client, UploadPartCommand, AbortMultipartUploadCommand, type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { AdminApiError, AdminClient } from '../../src/client/index.js';
-import { ACCESS_KEY, REGION, SECRET_KEY, failure, startTestServer, type TestServer } from './harness.js';
+import { DEPLOYMENT, ACCESS_KEY, REGION, SECRET_KEY, failure, startTestServer, type TestServer } from './harness.js';
+
+/** The per-region test deployment has only eu-fra; the embedded one the whole demo topology. */
+const PARTNER_REGIONS = DEPLOYMENT === 'per-region' ? ['eu-fra'] : ['eu-fra', 'eu-lon'];
 
 describe('customer quotas and placement terms', () => {
   let server: TestServer;
@@ -22,7 +25,7 @@ describe('customer quotas and placement terms', () => {
   before(async () => {
     server = await startTestServer();
     const operator = new AdminClient({ endpoint: server.url, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY });
-    await operator.request('POST', 'partners', { json: { name: 'quota-telco', regions: ['eu-fra', 'eu-lon'] } });
+    await operator.request('POST', 'partners', { json: { name: 'quota-telco', regions: PARTNER_REGIONS } });
     await operator.request('POST', ['accounts', 'quota-telco', 'users'], { json: { name: 'admin', admin: true } });
     const pk = await operator.request<{ accessKeyId: string; secretAccessKey: string }>('POST', ['accounts', 'quota-telco', 'users', 'admin', 'access-keys'], { json: {} });
     partner = new AdminClient({ endpoint: server.url, accessKeyId: pk.accessKeyId, secretAccessKey: pk.secretAccessKey });

@@ -17,26 +17,20 @@ function mayReadAccount(p: Principal, a: Account): boolean {
   return p.admin && (p.accountKind === 'operator' || a.parentId === p.accountId || a.id === p.accountId);
 }
 
-export function residencyRoutes(placement: Placement, tenancy: TenancyService): AdminRoute[] {
-  async function ownedBucket(c: AdminCall, name: string): Promise<void> {
-    const entry = await placement.lookupBucket(name);
-    const p = c.principal;
-    if (!p.admin || (p.accountKind !== 'operator' && entry.owner !== p.accountId)) throw fail('AccessDenied', 'Access Denied', { resource: `/${name}` });
-  }
+async function ownedBucket(placement: Placement, c: AdminCall, name: string): Promise<void> {
+  const entry = await placement.lookupBucket(name);
+  const p = c.principal;
+  if (!p.admin || (p.accountKind !== 'operator' && entry.owner !== p.accountId)) throw fail('AccessDenied', 'Access Denied', { resource: `/${name}` });
+}
 
-  /** The account the path names, if the caller may see its residency. */
-  async function account(c: AdminCall): Promise<Account> {
-    const record = await tenancy.getAccount(c.principal, c.params['account'] ?? '');
-    if (!mayReadAccount(c.principal, record)) throw denied();
-    return record;
-  }
-
+/** A bucket's policy: served by the node holding the bucket (the check of its replication rules needs its engine). */
+export function bucketResidencyRoutes(placement: Placement): AdminRoute[] {
   return [
     {
       method: 'GET', path: '/buckets/{bucket}/residency',
       run: async (c) => {
         const name = c.params['bucket'] ?? '';
-        await ownedBucket(c, name);
+        await ownedBucket(placement, c, name);
         return ok(await placement.getResidency(name));
       },
     },
@@ -45,10 +39,23 @@ export function residencyRoutes(placement: Placement, tenancy: TenancyService): 
       run: async (c) => {
         const name = c.params['bucket'] ?? '';
         const zones = zonesField(await c.body());
-        await ownedBucket(c, name);
+        await ownedBucket(placement, c, name);
         return ok(await placement.putResidency(name, zones ?? undefined));
       },
     },
+  ];
+}
+
+/** An account's mandatory policy: served where the accounts are. */
+export function accountResidencyRoutes(placement: Placement, tenancy: TenancyService): AdminRoute[] {
+  /** The account the path names, if the caller may see its residency. */
+  async function account(c: AdminCall): Promise<Account> {
+    const record = await tenancy.getAccount(c.principal, c.params['account'] ?? '');
+    if (!mayReadAccount(c.principal, record)) throw denied();
+    return record;
+  }
+
+  return [
     {
       method: 'GET', path: '/accounts/{account}/residency',
       run: async (c) => {
