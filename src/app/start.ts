@@ -5,6 +5,7 @@
  * router that enforces residency, and serves the S3 API over HTTP.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ADMIN_PREFIX, createAdminApi } from '../admin/admin-api.js';
 import type { Config } from '../config/index.js';
@@ -201,7 +202,8 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       accounts,
       storedBytes: async (owner) => (await router.usageByOwner(owner)).bytes,
       bucketCount: async (owner) => (await directory.list(owner)).length,
-      processes: config.workers > 0 ? config.workers : 1,
+      // Each cluster worker holds its share of an account's request rate (see QuotaGuard).
+      processes: config.workers > 0 ? config.workers : availableParallelism(),
     });
     const s3 = createS3Service({
       engine: router,
