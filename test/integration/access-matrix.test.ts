@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import {
   CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand,
   HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectAclCommand,
-  PutObjectCommand, S3Client, type S3ClientConfig,
+  PutObjectCommand, S3Client, type S3ClientConfig, UploadPartCommand, ListPartsCommand, ListMultipartUploadsCommand, ListObjectVersionsCommand,
+  GetBucketAclCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AdminApiError, AdminClient } from '../../src/client/index.js';
@@ -48,6 +49,7 @@ describe('access matrix: who may do what', () => {
   const clients = new Map<string, S3Client>();
   const admins = new Map<string, AdminClient>();
   const bucketOf = { c1: '', c2: '' };
+  let c1Upload = '';
 
   function s3(name: string): S3Client {
     let c = clients.get(name);
@@ -114,6 +116,7 @@ describe('access matrix: who may do what', () => {
 
     await s3('c1').send(new CreateBucketCommand({ Bucket: bucketOf.c1 }));
     await s3('c1').send(new PutObjectCommand({ Bucket: bucketOf.c1, Key: 'doc.txt', Body: 'c1 secret' }));
+    c1Upload = (await s3('c1').send(new CreateMultipartUploadCommand({ Bucket: bucketOf.c1, Key: 'big.bin' }))).UploadId ?? '';
     await s3('c2').send(new CreateBucketCommand({ Bucket: bucketOf.c2 }));
     await s3('c2').send(new PutObjectCommand({ Bucket: bucketOf.c2, Key: 'doc.txt', Body: 'c2 secret' }));
   });
@@ -143,6 +146,11 @@ describe('access matrix: who may do what', () => {
       },
     },
     { action: 'CreateMultipartUpload', allowed: ['c1'], run: (c, b, i) => c.send(new CreateMultipartUploadCommand({ Bucket: b, Key: `mp-${i}` })) },
+    { action: 'UploadPart into its upload', allowed: ['c1'], run: (c, b, i) => c.send(new UploadPartCommand({ Bucket: b, Key: 'big.bin', UploadId: c1Upload, PartNumber: i + 1, Body: 'part' })) },
+    { action: 'ListParts of its upload', allowed: ['c1'], run: (c, b) => c.send(new ListPartsCommand({ Bucket: b, Key: 'big.bin', UploadId: c1Upload })) },
+    { action: 'ListMultipartUploads', allowed: ['c1'], run: (c, b) => c.send(new ListMultipartUploadsCommand({ Bucket: b })) },
+    { action: 'ListObjectVersions', allowed: ['c1'], run: (c, b) => c.send(new ListObjectVersionsCommand({ Bucket: b })) },
+    { action: 'GetBucketAcl', allowed: ['c1'], run: (c, b) => c.send(new GetBucketAclCommand({ Bucket: b })) },
     {
       action: 'CopyObject into it',
       allowed: ['c1'],
