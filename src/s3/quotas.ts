@@ -53,6 +53,17 @@ export class QuotaGuard {
     return account;
   }
 
+  /**
+   * Who to ask for more: the customer's partner under its own brand (its customers see the
+   * partner, not Sovra), with its support contact when it has one.
+   */
+  private async provider(account: Account | undefined): Promise<string> {
+    const parent = account?.parentId ? await this.account(account.parentId) : undefined;
+    if (!parent || parent.kind !== 'partner') return 'your provider';
+    const name = parent.brand?.displayName ?? parent.displayName;
+    return parent.brand?.supportContact ? `${name} (${parent.brand.supportContact})` : name;
+  }
+
   /** SlowDown when the account used up its requests for this second. */
   async admitRequest(accountId: string): Promise<void> {
     const account = await this.account(accountId);
@@ -81,7 +92,7 @@ export class QuotaGuard {
     if (max === null || max === undefined) return;
     const buckets = await this.deps.bucketCount(accountId);
     if (buckets >= max) {
-      throw fail('QuotaExceeded', `The account ${account?.name ?? accountId} has ${buckets} buckets, its quota; delete one or ask your provider to raise the quota.`);
+      throw fail('QuotaExceeded', `The account ${account?.name ?? accountId} has ${buckets} buckets, its quota; delete one or ask ${await this.provider(account)} to raise the quota.`);
     }
   }
 
@@ -93,7 +104,7 @@ export class QuotaGuard {
     const bytes = await this.deps.storedBytes(accountId);
     const after = bytes + (incoming ?? 0);
     if (bytes >= max || after > max) {
-      throw fail('QuotaExceeded', `The account ${account?.name ?? accountId} would store ${after} bytes, over its quota of ${max} bytes; delete data or ask your provider to raise the quota.`);
+      throw fail('QuotaExceeded', `The account ${account?.name ?? accountId} would store ${after} bytes, over its quota of ${max} bytes; delete data or ask ${await this.provider(account)} to raise the quota.`);
     }
   }
 }

@@ -25,7 +25,9 @@ describe('customer quotas and placement terms', () => {
   before(async () => {
     server = await startTestServer();
     const operator = new AdminClient({ endpoint: server.url, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY });
-    await operator.request('POST', 'partners', { json: { name: 'quota-telco', regions: PARTNER_REGIONS } });
+    await operator.request('POST', 'partners', {
+      json: { name: 'quota-telco', regions: PARTNER_REGIONS, brand: { displayName: 'Quota Telco Cloud', supportContact: 'help@quota.example' } },
+    });
     await operator.request('POST', ['accounts', 'quota-telco', 'users'], { json: { name: 'admin', admin: true } });
     const pk = await operator.request<{ accessKeyId: string; secretAccessKey: string }>('POST', ['accounts', 'quota-telco', 'users', 'admin', 'access-keys'], { json: {} });
     partner = new AdminClient({ endpoint: server.url, accessKeyId: pk.accessKeyId, secretAccessKey: pk.secretAccessKey });
@@ -53,8 +55,10 @@ describe('customer quotas and placement terms', () => {
   });
 
   it('refuses a bucket over the bucket quota with QuotaExceeded', async () => {
-    const r = await failure(customer.send(new CreateBucketCommand({ Bucket: `second-${suffix}` })));
-    assert.deepEqual([r.code, r.status], ['QuotaExceeded', 403]);
+    const refused = await customer.send(new CreateBucketCommand({ Bucket: `second-${suffix}` })).then(() => undefined, (e: Error & { Code?: string; $metadata?: { httpStatusCode?: number } }) => e);
+    assert.deepEqual([refused?.Code, refused?.$metadata?.httpStatusCode], ['QuotaExceeded', 403]);
+    // The customer sees its partner's brand, not Sovra's, in what to do next.
+    assert.match(refused?.message ?? '', /ask Quota Telco Cloud \(help@quota\.example\) to raise the quota/);
   });
 
   it('refuses bytes over the storage quota, stores nothing of the refused write, and frees space on delete', async () => {
