@@ -11,7 +11,7 @@ import { SqliteCredentialResolver } from './credential-resolver.js';
 import { OPERATOR_ACCOUNT_ID, ROOT_USER_NAME } from './model.js';
 import { SecretBox } from './secret-box.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
-import { jsonOnlyIdentityPolicyForTests } from './test-support.js';
+import { parseIdentityPolicy } from './test-support.js';
 
 describe('ensureOperator', () => {
   let dir: string;
@@ -26,7 +26,7 @@ describe('ensureOperator', () => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const resolve = (id: string) => new SqliteCredentialResolver({ store, box, parseIdentityPolicy: jsonOnlyIdentityPolicyForTests }).lookupKey(id);
+  const resolve = (id: string) => new SqliteCredentialResolver({ store, box, parseIdentityPolicy: parseIdentityPolicy }).lookupKey(id);
 
   it('creates the operator, its root admin and one key once; the secret is returned only then', async () => {
     const first = ensureOperator(store, box);

@@ -4,7 +4,7 @@ import { StoreAccessRecorder } from './access-recorder.js';
 import { StoreAccountDirectory } from './account-directory.js';
 import { SqliteCredentialResolver } from './credential-resolver.js';
 import { OPERATOR_ACCOUNT_ID } from './model.js';
-import { directoryResidency, jsonOnlyIdentityPolicyForTests, makeHierarchy, makeWorld, type World } from './test-support.js';
+import { directoryResidency, parseIdentityPolicy, makeHierarchy, makeWorld, type World } from './test-support.js';
 
 let w: World;
 beforeEach(async () => {
@@ -16,7 +16,7 @@ describe('SqliteCredentialResolver', () => {
   it('resolves a key to its full principal and decrypted secret', async () => {
     const h = await makeHierarchy(w);
     const bob = await w.svc.createUser(h.custAdminA, h.customerA.id, { name: 'bob' });
-    await w.svc.putUserPolicy(h.custAdminA, bob.id, 'read', '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}');
+    await w.svc.putUserPolicy(h.custAdminA, bob.id, 'read', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}');
     const key = await w.svc.createAccessKey(h.custAdminA, bob.id);
     const r = await w.resolver.lookupKey(key.accessKeyId);
     assert.ok(r);
@@ -33,7 +33,7 @@ describe('SqliteCredentialResolver', () => {
 
   it('caches for at most a second and records last use at most once a minute', async () => {
     const h = await makeHierarchy(w);
-    const cached = new SqliteCredentialResolver({ store: w.store, box: w.box, parseIdentityPolicy: jsonOnlyIdentityPolicyForTests, clock: () => w.clock.now });
+    const cached = new SqliteCredentialResolver({ store: w.store, box: w.box, parseIdentityPolicy: parseIdentityPolicy, clock: () => w.clock.now });
     const start = w.clock.now.getTime();
     assert.equal((await cached.lookupKey(h.custAdminA.accessKeyId))?.disabled, false);
     assert.equal(w.store.getKey(h.custAdminA.accessKeyId)?.lastUsedAt, w.clock.now.toISOString());

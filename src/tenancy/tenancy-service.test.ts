@@ -349,7 +349,7 @@ describe('users, keys and policies of one account', () => {
     const stored = await w.svc.putUserPolicy(h.custAdminA, bob.userId, 'read-only', POLICY);
     assert.equal(stored.document, POLICY);
     const bad = '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}';
-    await assert.rejects(w.svc.putUserPolicy(h.custAdminA, bob.userId, 'broken', bad), (e: Error & { code: string }) => e.code === 'MalformedPolicy' && /Line 3/.test(e.message));
+    await assert.rejects(w.svc.putUserPolicy(h.custAdminA, bob.userId, 'broken', bad), (e: Error & { code: string }) => e.code === 'MalformedPolicy' && /^line 3, column/.test(e.message));
     await assert.rejects(w.svc.putUserPolicy(h.custAdminA, bob.userId, 'bad name!', POLICY), { code: 'InvalidArgument' });
     await assert.rejects(w.svc.getUserPolicy(h.custAdminA, bob.userId, 'broken'), { code: 'NoSuchPolicy' });
     for (let i = 1; i < 10; i++) await w.svc.putUserPolicy(h.custAdminA, bob.userId, `p${i}`, POLICY);

@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { fail } from '../core/errors.js';
 import { testTopology } from '../placement/test-topology.js';
 import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
-import type { PolicyDocument } from '../policy/types.js';
+import { parsePolicy, type PolicyDocument } from '../policy/index.js';
 import { isWithin, parseZones } from '../residency/policy.js';
 import { ensureOperator } from './bootstrap.js';
 import { SqliteCredentialResolver } from './credential-resolver.js';
@@ -21,31 +20,8 @@ import { SecretBox } from './secret-box.js';
 import { SqliteAccountStore } from './sqlite-account-store.js';
 import { SqliteTenancyService } from './tenancy-service.js';
 
-/**
- * TEST ONLY stand-in for the real identity-policy parser (src/policy, wired by the app):
- * JSON syntax (jsonc-parser, for the offset) with the line of the error, and a Statement list. Enough for the service's
- * own rules (validation happens, errors pass through, text is kept verbatim).
- */
-export function jsonOnlyIdentityPolicyForTests(text: string): PolicyDocument {
-  const errors: ParseError[] = [];
-  const doc: unknown = parse(text, errors, { allowTrailingComma: false, disallowComments: true });
-  const first = errors[0];
-  if (first) {
-    const line = text.slice(0, first.offset).split('\n').length;
-    throw fail('MalformedPolicy', `Line ${line}: ${printParseErrorCode(first.error)}`);
-  }
-  const d = doc as { Version?: unknown; Statement?: unknown };
-  if (typeof doc !== 'object' || doc === null || !Array.isArray(d.Statement)) throw fail('MalformedPolicy', 'Line 1: the policy needs a Statement list');
-  return {
-    version: '2012-10-17',
-    statements: (d.Statement as { Effect?: string; Action?: string | string[] }[]).map((s) => ({
-      effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
-      actions: ([] as string[]).concat(s.Action ?? []).map((a) => a.toLowerCase()),
-      resources: ['*'],
-      conditions: [],
-    })),
-  };
-}
+/** The real identity-policy parser, as the app wires it. */
+export const parseIdentityPolicy = (text: string): PolicyDocument => parsePolicy(text, 'identity');
 
 /** The placement directory's account residency with its check that existing buckets comply. */
 export function directoryResidency(directory: SqliteBucketDirectory): MandatoryResidencyPort {
@@ -93,12 +69,12 @@ export async function makeWorld(opts: { regions?: string[] } = {}): Promise<Worl
     store, box,
     regions: opts.regions ?? topology.regions.map((r) => r.id),
     validateZones: (zones) => void parseZones(topology, zones),
-    parseIdentityPolicy: jsonOnlyIdentityPolicyForTests,
+    parseIdentityPolicy: parseIdentityPolicy,
     residency: directoryResidency(directory),
     countBuckets: async (id) => (await directory.list(id)).length,
     clock: () => clock.now,
   });
-  const resolver = new SqliteCredentialResolver({ store, box, parseIdentityPolicy: jsonOnlyIdentityPolicyForTests, clock: () => clock.now, cacheMs: 0 });
+  const resolver = new SqliteCredentialResolver({ store, box, parseIdentityPolicy: parseIdentityPolicy, clock: () => clock.now, cacheMs: 0 });
   const boot = ensureOperator(store, box, {});
   const root = (await resolver.lookupKey(boot.accessKeyId))!.principal;
   const keyFor = async (by: Principal, userId: string): Promise<Principal> => {
