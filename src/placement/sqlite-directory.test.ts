@@ -26,4 +26,26 @@ describe('SqliteBucketDirectory', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('hands what the storage core\'s root account owned to the operator\'s account when opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sovra-dir-'));
+    const path = join(dir, 'directory.db');
+    const a = new SqliteBucketDirectory(path);
+    try {
+      await a.reserve({ name: 'legacy', region: 'de-1', owner: 'root', createdAt: new Date(0), residency: { zones: ['DE'], explicit: false } });
+      await a.reserve({ name: 'other', region: 'de-1', owner: 'alice', createdAt: new Date(0), residency: { zones: ['DE'], explicit: false } });
+      await a.setAccountResidency('root', ['EU']);
+    } finally {
+      await a.close();
+    }
+    const b = new SqliteBucketDirectory(path);
+    try {
+      assert.equal((await b.lookup('legacy'))?.owner, '000000000000');
+      assert.equal((await b.lookup('other'))?.owner, 'alice');
+      assert.deepEqual(await b.getAccountResidency('000000000000'), ['EU']);
+    } finally {
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -40,6 +40,16 @@ CREATE TABLE IF NOT EXISTS account_residency (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Accounts arrived: the storage core's single account 'root' is the operator's account now.
+ * Idempotent and cheap (indexed), so it simply runs at every open.
+ */
+const ROOT_TO_OPERATOR = `
+UPDATE buckets SET owner = '000000000000' WHERE owner = 'root';
+UPDATE account_residency SET account_id = '000000000000'
+  WHERE account_id = 'root' AND NOT EXISTS (SELECT 1 FROM account_residency WHERE account_id = '000000000000');
+`;
+
 function toEntry(r: BucketRow): BucketEntry {
   const residency: ResidencyPolicy = { zones: JSON.parse(r.zones) as string[], explicit: r.explicit === 1 };
   return { name: r.name, region: r.region, owner: r.owner, createdAt: new Date(r.created_at), residency };
@@ -57,6 +67,7 @@ export class SqliteBucketDirectory implements BucketDirectory {
     if (!db.memory) enableWal(db, path);
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
+    db.exec(ROOT_TO_OPERATOR);
     this.s = {
       insert: db.prepare('INSERT INTO buckets (name, region, owner, created_at, zones, explicit) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING'),
       get: db.prepare<[string], BucketRow>('SELECT * FROM buckets WHERE name = ?'),

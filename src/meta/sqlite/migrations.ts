@@ -137,6 +137,16 @@ SELECT bucket, sum(bytes), sum(objects) FROM (
 ) GROUP BY bucket;
 `,
   },
+  {
+    version: 4,
+    sql: `
+-- Accounts arrived: what the storage core's single account 'root' owned is the operator's
+-- (account 000000000000) now, so nothing stored before becomes unreachable.
+UPDATE buckets SET owner = '000000000000' WHERE owner = 'root';
+UPDATE object_versions SET owner = '000000000000' WHERE owner = 'root';
+UPDATE uploads SET owner = '000000000000' WHERE owner = 'root';
+`,
+  },
 ];
 
 /** Brings the schema up to date; safe when several processes start at once (BEGIN IMMEDIATE). */

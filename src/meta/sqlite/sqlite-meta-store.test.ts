@@ -50,6 +50,31 @@ describe('sqlite specifics', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('migration 4 hands what the storage core\'s root account owned to the operator\'s account', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sovra-meta-'));
+    const path = join(dir, 'meta.db');
+    const old = new Database(path);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    old.exec(`
+      INSERT INTO buckets (name, owner, region, created_at) VALUES ('mine', 'root', 'eu-1', 0), ('theirs', 'alice', 'eu-1', 0);
+      INSERT INTO object_versions (bucket, object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers)
+      VALUES ('mine', 'k', 'v1', 1, 0, 1, '', 0, 'root', '{}');
+      INSERT INTO uploads (upload_id, bucket, object_key, owner, initiated, headers) VALUES ('u1', 'mine', 'm', 'root', 0, '{}');
+    `);
+    old.close();
+    const store = new SqliteMetaStore({ database: path });
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      assert.deepEqual(db.prepare('SELECT name, owner FROM buckets ORDER BY name').all(), [{ name: 'mine', owner: '000000000000' }, { name: 'theirs', owner: 'alice' }]);
+      assert.deepEqual(db.prepare('SELECT owner FROM object_versions').all(), [{ owner: '000000000000' }]);
+      assert.deepEqual(db.prepare('SELECT owner FROM uploads').all(), [{ owner: '000000000000' }]);
+    } finally {
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('migration 3 adds the access columns and counts the usage of an existing database', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sovra-meta-'));
     const path = join(dir, 'meta.db');
