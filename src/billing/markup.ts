@@ -32,6 +32,7 @@ export function markUp(unitPrice: string, rule: MarkupRule): string {
  */
 export function expandMarkup(rule: MarkupRule, wholesale: readonly PriceBook[]): PriceBook[] {
   validatePriceBook(rule);
+  if (wholesale.length === 0) bookError(rule.id, 'wholesaleBooks', 'a markup rule needs the wholesale books it prices off.');
   const r = validity(rule);
   const out: PriceBook[] = [];
   for (const w of [...wholesale].sort((a, b) => validity(a).from - validity(b).from)) {
