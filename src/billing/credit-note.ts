@@ -11,7 +11,7 @@ import { formatMoney, parseMoney } from './money.js';
 import { toMs } from './period.js';
 import type { InvoiceLine } from './rate.js';
 import { taxMinor } from './tax.js';
-import type { InvoiceDocument } from './invoice.js';
+import { checkDocumentNumber, type InvoiceDocument } from './invoice.js';
 
 export interface CreditNoteInput {
   number: string;
@@ -56,6 +56,8 @@ export function creditNote(input: CreditNoteInput): InvoiceDocument {
   if (inv.documentType !== 'invoice') invalid('invoice', `${inv.number} is a credit note; only invoices are credited.`, inv.number);
   if (inv.status !== 'issued') invalid('invoice', `Invoice ${inv.number} is a draft: redo the draft instead of crediting it.`, inv.number);
   if (typeof input.reason !== 'string' || input.reason.trim() === '') invalid('reason', 'A credit note needs a reason.');
+  checkDocumentNumber(input.number);
+  if (input.lineIds !== undefined && (!Array.isArray(input.lineIds) || input.lineIds.length === 0)) invalid('lineIds', 'lineIds must name at least one line (omit it to credit every remaining line).');
   if (input.number === inv.number) invalid('number', 'A credit note needs its own number.', input.number);
   const prior = input.priorCredits ?? [];
   const credited = new Set<string>();

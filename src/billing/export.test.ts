@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { csvField, invoiceToCsv, invoiceToHtml, invoiceToJson } from './export.js';
-import { creditNote, customerInvoice, issueInvoice, type InvoiceDocument } from './invoice.js';
+import { creditNote } from './credit-note.js';
+import { customerInvoice, issueInvoice, type InvoiceDocument } from './invoice.js';
 import type { PriceBook } from './price-book.js';
 import { AFTER_MARCH, customer, MARCH, partner, usage } from './test-support.js';
 

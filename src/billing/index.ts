@@ -18,7 +18,7 @@ export { expandMarkup, markUp, resolvePriceBooks } from './markup.js';
 export { displayPrice, rateUsage, ratingWindow, type InvoiceLine, type RateInput, type RatedPeriod, type TierCharge, type UsageRecord } from './rate.js';
 export { computeTax, taxMinor, taxRateFor, type TaxRates } from './tax.js';
 export {
-  customerInvoice, draftInvoice, issueInvoice, partnerInvoice, partyOf,
+  checkDocumentNumber, customerInvoice, draftInvoice, issueInvoice, partnerInvoice, partyOf,
   type Billing, type BillingProfile, type CustomerInvoiceInput, type DocumentStatus, type DocumentType, type InvoiceDocument,
   type InvoiceRunInput, type Party, type PartnerInvoiceInput,
 } from './invoice.js';

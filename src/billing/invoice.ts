@@ -95,7 +95,8 @@ function invalid(argument: string, message: string, value?: string): never {
   throw fail('InvalidArgument', message, { details: { ArgumentName: argument, ...(value === undefined ? {} : { ArgumentValue: value }) } });
 }
 
-function checkNumber(n: unknown): string {
+/** A document number: 1 to 64 letters, digits and . _ / - (storage assigns them; gap-free per issuer). */
+export function checkDocumentNumber(n: unknown): string {
   if (typeof n !== 'string' || !NUMBER.test(n)) invalid('number', `'${String(n)}' is not a valid document number: 1 to 64 letters, digits and . _ / -.`);
   return n;
 }
@@ -125,7 +126,7 @@ export function partyOf(account: Account, profile: BillingProfile): Party {
  * leaves nothing half-written.
  */
 export function draftInvoice(input: InvoiceRunInput): InvoiceDocument {
-  const number = checkNumber(input.number);
+  const number = checkDocumentNumber(input.number);
   if (input.billing !== 'retail' && input.billing !== 'wholesale') invalid('billing', `billing must be 'retail' or 'wholesale'.`);
   checkParty(input.issuer, 'issuer');
   checkParty(input.recipient, 'recipient');
@@ -223,5 +224,3 @@ export function issueInvoice(doc: InvoiceDocument, now: Date | string | number):
   }
   return deepFreeze({ ...structuredClone(doc), status: 'issued' as const, issuedAt: new Date(toMs(now)).toISOString() });
 }
-
-export { creditNote, type CreditNoteInput } from './credit-note.js';

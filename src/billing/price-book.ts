@@ -124,6 +124,7 @@ export function validatePriceBook(book: AnyPriceBook, opts: ValidateOptions = {}
   const seen = new Set<string>();
   book.entries.forEach((entry, i) => {
     const at = `entries[${i}]`;
+    if (typeof entry !== 'object' || entry === null) bookError(book.id, at, 'each entry must be an object { meter, region, tiers, freeAllowance? }.');
     within(book.id, `${at}.meter`, () => meterDef(entry.meter, 'meter'));
     if (typeof entry.region !== 'string' || !REGION.test(entry.region)) bookError(book.id, `${at}.region`, `region must be a region id or '*'.`, entry.region);
     if (opts.knownRegions && entry.region !== '*' && !opts.knownRegions.includes(entry.region)) {
@@ -137,6 +138,7 @@ export function validatePriceBook(book: AnyPriceBook, opts: ValidateOptions = {}
     let last = 0n;
     entry.tiers.forEach((tier, t) => {
       const tat = `${at}.tiers[${t}]`;
+      if (typeof tier !== 'object' || tier === null) bookError(book.id, tat, 'each tier must be an object { upTo?, unitPrice }.');
       within(book.id, `${tat}.unitPrice`, () => parseNanos(tier.unitPrice, 'unitPrice'));
       const isLast = t === entry.tiers.length - 1;
       if (isLast && tier.upTo !== undefined) bookError(book.id, `${tat}.upTo`, 'the last tier must have no upTo: it prices everything above the previous tier.', tier.upTo);

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { creditNote, customerInvoice, issueInvoice, partnerInvoice, type InvoiceDocument } from './invoice.js';
+import { creditNote } from './credit-note.js';
+import { customerInvoice, issueInvoice, partnerInvoice, type InvoiceDocument } from './invoice.js';
 import { marginReport } from './margin.js';
 import type { MarkupRule, PriceBook } from './price-book.js';
 import { AFTER_MARCH, assertFails, customer, hourly, MARCH, operator, partner, usage } from './test-support.js';
@@ -72,6 +73,41 @@ describe('worked examples', () => {
     assert.deepEqual(totals(inv), ['34.31', '6.52', '40.83']);
     assert.equal(inv.issuer.brand?.displayName, 'Cloud DE');
     assert.equal(inv.billing, 'retail');
+  });
+
+  it('README: a partner\'s month from usage to invoice (retail, wholesale and margin)', () => {
+    const inv = tieredInvoice();
+    assert.deepEqual(totals(inv), ['34.31', '6.52', '40.83']);
+    const wholesale: PriceBook = {
+      id: 'wholesale-de-2026', currency: 'EUR', validFrom: '2026-01-01T00:00:00Z',
+      entries: [
+        { meter: 'requests.read', region: '*', tiers: [{ unitPrice: '0.0003' }] },
+        { meter: 'bytes.out', region: '*', tiers: [{ unitPrice: '0.04' }] },
+        { meter: 'storage.byte_hours', region: '*', tiers: [{ unitPrice: '0.012' }] },
+      ],
+    };
+    const records = [
+      usage('cust-acme', 'eu-fra', 'requests.read', 3, 1_000_000n),
+      usage('cust-acme', 'eu-fra', 'requests.read', 400, 250_000n),
+      usage('cust-acme', 'eu-fra', 'bytes.out', 1, 25n * GB),
+      usage('cust-acme', 'eu-fra', 'bytes.out', 100, 35_500_000_000n),
+      ...hourly('cust-acme', 'eu-fra', 'storage.byte_hours', 0, 744, 1500n * GB),
+    ];
+    const w = partnerInvoice({
+      number: 'W-2026-03-DE', period: MARCH, now: AFTER_MARCH, books: [wholesale], usage: records, taxRates: TAX,
+      operator, operatorProfile: { country: 'DE', legalName: 'Sovra GmbH' }, partner: partnerDe, partnerProfile: DE,
+    });
+    // reads 1,250 x 0.0003 = 0.375 -> 0.38; egress 60.5 x 0.04 = 2.42; storage 1,500 x 0.012 = 18.00
+    assert.deepEqual(lines(w), [['L1', 'eu-fra', 'requests.read', '0.38'], ['L2', 'eu-fra', 'bytes.out', '2.42'], ['L3', 'eu-fra', 'storage.byte_hours', '18.00']]);
+    // 20.80; 19% = 3.952 -> 3.95; 24.75
+    assert.deepEqual(totals(w), ['20.80', '3.95', '24.75']);
+    const m = marginReport({
+      period: MARCH, partnerId: 'partner-de', wholesaleBooks: [wholesale], wholesaleInvoiceSubtotal: w.subtotal,
+      customers: [{ accountId: 'cust-acme', name: 'Acme AG', retailBooks: [TIERED], usage: records }],
+    });
+    // 34.31 - 20.80 = 13.51; one customer, so no volume discount
+    assert.deepEqual(m.totals, { retail: '34.31', wholesale: '20.80', margin: '13.51' });
+    assert.equal(m.volumeDiscount, '0.00');
   });
 
   it('free allowances: the first units of each region\'s month are free, tiers count the gross total', () => {
@@ -304,6 +340,8 @@ describe('worked examples', () => {
     const cn1Issued = issueInvoice(cn1, '2026-04-05T00:00:00Z');
 
     assertFails(() => creditNote({ number: 'CN-2', invoice: issued, lineIds: ['L2'], reason: 'again', now: AFTER_MARCH, priorCredits: [cn1Issued] }), 'Conflict', 'lineIds');
+    assertFails(() => creditNote({ number: 'CN-2', invoice: issued, lineIds: [], reason: 'x', now: AFTER_MARCH }), 'InvalidArgument', 'lineIds', /at least one/);
+    assertFails(() => creditNote({ number: 'CN 2', invoice: issued, reason: 'x', now: AFTER_MARCH }), 'InvalidArgument', 'number');
     assertFails(() => creditNote({ number: 'CN-2', invoice: issued, lineIds: ['L9'], reason: 'x', now: AFTER_MARCH }), 'InvalidArgument', 'lineIds', /no line L9/);
     assertFails(() => creditNote({ number: 'CN-2', invoice: tieredInvoice(), reason: 'x', now: AFTER_MARCH }), 'InvalidArgument', 'invoice', /draft/);
 
