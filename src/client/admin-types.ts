@@ -1,91 +1,13 @@
 /**
- * The JSON the admin API exchanges (see /admin/v1/openapi.json). Declared here, not imported
- * from the server's model, so the client depends on the wire format only.
+ * The JSON the admin API exchanges (see /admin/v1/openapi.json): the account model's entities
+ * as they are, plus the request bodies and envelopes of the API.
  */
-export type AccountKind = 'operator' | 'partner' | 'customer';
-export type Status = 'active' | 'suspended';
-
-export interface Brand {
-  displayName: string;
-  logoUrl?: string;
-  supportContact?: string;
-  colors?: { primary?: string; accent?: string };
-  endpointHost?: string;
-}
-
-/** null = unlimited. */
-export interface Quotas {
-  maxBytes: number | null;
-  maxBuckets: number | null;
-  maxRequestsPerSecond: number | null;
-}
-
-export interface Account {
-  id: string;
-  kind: AccountKind;
-  name: string;
-  displayName: string;
-  parentId: string | null;
-  status: Status;
-  createdAt: string;
-  regions: string[];
-  brand?: Brand;
-  quotas?: Quotas;
-  defaultResidency?: string[] | null;
-  mandatoryResidency?: string[] | null;
-}
-
-export interface User {
-  id: string;
-  accountId: string;
-  name: string;
-  admin: boolean;
-  status: Status;
-  createdAt: string;
-  arn: string;
-}
-
-export interface AccessKey {
-  accessKeyId: string;
-  userId: string;
-  status: 'active' | 'disabled';
-  createdAt: string;
-  lastUsedAt?: string;
-}
-
-export interface NewAccessKey extends AccessKey {
-  secretAccessKey: string;
-}
-
-export interface NamedPolicy {
-  name: string;
-  document: string;
-  updatedAt: string;
-}
-
-export interface Token {
-  id: string;
-  userId: string;
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface NewToken extends Token {
-  token: string;
-}
-
-export interface AccessEvent {
-  id: number;
-  at: string;
-  kind: 'grant' | 'revoke' | 'use' | 'onboarding';
-  ownerAccountId: string;
-  principalAccountId: string;
-  principalArn?: string;
-  bucket?: string;
-  action?: string;
-  region?: string;
-  detail?: string;
-}
+// The entities are the server's account model as the API returns it, verbatim: one definition
+// (type-only: the client loads nothing of the server).
+export type {
+  AccessEvent, AccessKey, Account, AccountKind, Brand, NamedPolicy, NewAccessKey, NewToken, Quotas, Status, TokenInfo as Token, User,
+} from '../tenancy/model.js';
+import type { Account, AccountKind, Brand, Quotas, Status } from '../tenancy/model.js';
 
 export interface WhoAmI {
   accountId: string;
@@ -100,15 +22,7 @@ export interface WhoAmI {
   account?: Account;
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-export interface PageOptions {
-  limit?: number;
-  cursor?: string;
-}
+export type { Page, PageRequest as PageOptions } from '../tenancy/model.js';
 
 export interface NewPartner {
   name: string;
