@@ -10,7 +10,7 @@ import type { Config } from '../config/index.js';
 import { parsePolicy } from '../policy/index.js';
 import {
   ensureOperator, loadOrCreateServerKey, SecretBox, SqliteAccountStore, SqliteCredentialResolver, SqliteTenancyService, StoreAccessRecorder,
-  StoreAccountDirectory, StoreIdempotencyLedger, type OperatorCredentials,
+  StoreAccountDirectory, StoreIdempotencyLedger, type OperatorCredentials, type TenancyServiceDeps,
 } from '../tenancy/index.js';
 import type { AccessRecorder, AccountDirectory, CredentialResolver, IdempotencyLedger, MandatoryResidencyPort, TenancyService } from '../tenancy/model.js';
 
@@ -50,7 +50,7 @@ export interface LocalAccounts {
   recorder: AccessRecorder;
   idempotency: IdempotencyLedger;
   /** Built once placement exists (mandatory residency lives in the bucket directory). */
-  service(deps: { regions: readonly string[]; validateZones(zones: string[]): void; residency: MandatoryResidencyPort; countBuckets(accountId: string): Promise<number> }): TenancyService;
+  service(deps: Pick<TenancyServiceDeps, 'regions' | 'validateZones' | 'residency' | 'countBuckets' | 'bucketRegions'>): TenancyService;
   close(): void;
 }
 

@@ -238,6 +238,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
             },
             residency: residencyPort,
             countBuckets: async (id) => (await directory.list(id)).length,
+            bucketRegions: async (id) => [...new Set((await directory.list(id)).map((b) => b.region))],
           }),
           idempotency: localAccounts.idempotency,
         }

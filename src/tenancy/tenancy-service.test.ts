@@ -56,6 +56,13 @@ describe('partners (operator)', () => {
     assert.equal(updated.status, 'suspended');
   });
 
+  it('a customer\'s regions may not drop one that still holds its buckets (Conflict naming it)', async () => {
+    await w.directory.reserve({ name: 'acme-data', region: 'fr-1', owner: h.customerA.id, createdAt: new Date(0), residency: { zones: ['FR'], explicit: false } });
+    await assert.rejects(w.svc.updateCustomer(h.adminA, h.customerA.id, { regions: ['de-1'] }), (e: Error & { code: string }) => e.code === 'Conflict' && /fr-1/.test(e.message));
+    assert.deepEqual(w.store.getAccount(h.customerA.id)?.regions, ['de-1', 'fr-1']);
+    assert.deepEqual((await w.svc.updateCustomer(h.adminA, h.customerA.id, { regions: ['fr-1'] })).regions, ['fr-1']);
+  });
+
   it('a partner edits its own brand and display name, not its licence or status', async () => {
     const p = await w.svc.updatePartner(h.adminA, h.partnerA.id, { displayName: 'Telco A', brand: { displayName: 'A Cloud', supportContact: 'help@a.example' } });
     assert.equal(p.brand?.supportContact, 'help@a.example');

@@ -47,6 +47,8 @@ export interface TenancyServiceDeps {
   parseIdentityPolicy(text: string): PolicyDocument;
   residency: MandatoryResidencyPort;
   countBuckets(accountId: string): Promise<number>;
+  /** Regions holding the account's buckets: a customer's regions may not drop one of them. */
+  bucketRegions?(accountId: string): Promise<string[]>;
   clock?: () => Date;
   /** Called after an access event (onboarding) is committed. */
   onEvent?: (event: AccessEvent) => void;
@@ -151,7 +153,13 @@ export class SqliteTenancyService implements TenancyService {
 
   async updateCustomer(actor: Principal, id: string, input: UpdateCustomerInput): Promise<Account> {
     // Checked once before the residency write (so a refusal changes nothing) and again inside the transaction.
-    this.planCustomerUpdate(actor, id, input);
+    const next = this.planCustomerUpdate(actor, id, input);
+    if (input.regions !== undefined && this.deps.bucketRegions) {
+      const stranded = (await this.deps.bucketRegions(next.id)).filter((r) => !next.regions.includes(r));
+      if (stranded.length > 0) {
+        throw fail('Conflict', `${next.name} still has buckets in ${stranded.join(', ')}; move or delete them before taking the region away.`, { details: { Regions: stranded.join(',') } });
+      }
+    }
     let restore: (() => Promise<unknown>) | undefined;
     if (input.mandatoryResidency !== undefined) {
       const zones = this.residencyZones(input.mandatoryResidency, 'mandatoryResidency');

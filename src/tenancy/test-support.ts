@@ -72,6 +72,7 @@ export async function makeWorld(opts: { regions?: string[] } = {}): Promise<Worl
     parseIdentityPolicy: parseIdentityPolicy,
     residency: directoryResidency(directory),
     countBuckets: async (id) => (await directory.list(id)).length,
+    bucketRegions: async (id) => [...new Set((await directory.list(id)).map((b) => b.region))],
     clock: () => clock.now,
   });
   const resolver = new SqliteCredentialResolver({ store, box, parseIdentityPolicy: parseIdentityPolicy, clock: () => clock.now, cacheMs: 0 });
