@@ -3,3 +3,4 @@
  * graceful shutdown. Imports: the s3/ request types only (no protocol logic).
  */
 export { startHttpServer, newRequestId, type HttpServerOptions, type RequestHandler, type RunningServer } from './server.js';
+export { serveHandedConnections, type HandedConnections } from './shared-socket.js';
