@@ -79,7 +79,7 @@ async function runChild(config: Readonly<Config>, address: AddressInfo): Promise
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    // Not started yet: nothing is in flight.
+    // Not started yet: nothing is in flight, and the store is safe to leave at any point.
     await app?.close();
     process.exit(0);
   };
@@ -102,7 +102,6 @@ async function runChild(config: Readonly<Config>, address: AddressInfo): Promise
     stop() {},
   });
   app = await startApp(config);
-  if (stopping) return void (await stop());
   tell('listening');
 }
 
@@ -139,9 +138,12 @@ async function runFirst(config: Readonly<Config>, workers: number): Promise<void
     const serving = [...children].filter(([c, s]) => s.listened && c.connected).map(([c]) => c);
     const to = serving[turn++ % (serving.length + 1)];
     if (to === undefined) return void (serveHere ? serveHere(socket) : early.push(socket));
-    to.send({ sovra: 'connection' } satisfies Message, socket, undefined, (err) => {
-      // That process is gone: serve it here rather than drop it.
-      if (err && !socket.destroyed) (serveHere ? serveHere(socket) : early.push(socket));
+    to.send({ sovra: 'connection' } satisfies Message, socket, undefined, (err: (Error & { code?: string }) | null) => {
+      if (!err) return;
+      // Not sent, that process being gone: serve it here rather than drop it. (Any other
+      // failure has already closed the socket's handle.)
+      if (err.code === 'ERR_IPC_CHANNEL_CLOSED') return void (serveHere ? serveHere(socket) : early.push(socket));
+      socket.destroy();
     });
   });
   serveHandedConnections({
