@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
-import { serveHanded, takeHandedConnections } from './shared-socket.js';
+import { serveHanded, takeHandedConnections } from './handed-connections.js';
 
 export type RequestHandler = (req: ProtocolRequest) => Promise<ProtocolResponse>;
 
