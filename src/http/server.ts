@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
+import { serveHanded, takeHandedConnections } from './handed-connections.js';
 
 export type RequestHandler = (req: ProtocolRequest) => Promise<ProtocolResponse>;
 
@@ -70,9 +71,12 @@ async function writeResponse(res: http.ServerResponse, out: ProtocolResponse, me
 
 export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const inFlight = new Set<http.ServerResponse>();
+  let closing = false;
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, (req, res) => {
     const requestId = newRequestId();
     inFlight.add(res);
+    // A connection handed over just as the server began closing: answer, then close it.
+    if (closing) res.shouldKeepAlive = false;
     const ac = new AbortController();
     // A client that disconnects before the response is complete aborts the work in progress.
     res.on('close', () => {
@@ -131,25 +135,34 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
     );
   });
 
+  const running = (addr: AddressInfo, drained: () => Promise<void>): RunningServer => {
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return {
+      url: `http://${host}:${addr.port}`,
+      port: addr.port,
+      close: (timeoutMs = 30_000) => {
+        closing = true;
+        const closed = new Promise<void>((done) => server.close(() => done()));
+        server.closeIdleConnections();
+        // Idle keep-alive sockets close now; busy ones close after their response.
+        for (const res of inFlight) res.shouldKeepAlive = false;
+        const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+        timer.unref();
+        return Promise.all([closed, drained()]).then(() => undefined);
+      },
+    };
+  };
+
+  const handed = takeHandedConnections();
+  if (handed) {
+    const { drained } = serveHanded(server, handed);
+    return Promise.resolve(running(handed.address, drained));
+  }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
       server.off('error', reject);
-      const addr = server.address() as AddressInfo;
-      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      resolve({
-        url: `http://${host}:${addr.port}`,
-        port: addr.port,
-        close: (timeoutMs = 30_000) =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeIdleConnections();
-            // Idle keep-alive sockets close now; busy ones close after their response.
-            for (const res of inFlight) res.shouldKeepAlive = false;
-            const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-            timer.unref();
-          }),
-      });
+      resolve(running(server.address() as AddressInfo, () => Promise.resolve()));
     });
   });
 }
