@@ -7,7 +7,7 @@
 export type {
   AccessEvent, AccessKey, Account, AccountKind, Brand, NamedPolicy, NewAccessKey, NewToken, Quotas, Status, TokenInfo as Token, User,
 } from '../tenancy/model.js';
-import type { Account, AccountKind, Brand, Quotas, Status } from '../tenancy/model.js';
+import type { Account, AccountKind, Quotas } from '../tenancy/model.js';
 
 export interface WhoAmI {
   accountId: string;
@@ -24,19 +24,8 @@ export interface WhoAmI {
 
 export type { Page, PageRequest as PageOptions } from '../tenancy/model.js';
 
-export interface NewPartner {
-  name: string;
-  displayName?: string;
-  regions: string[];
-  brand?: Brand;
-}
-
-export interface PartnerPatch {
-  displayName?: string;
-  regions?: string[];
-  brand?: Brand;
-  status?: Status;
-}
+/** Request bodies of POST /partners and PATCH /partners/{id}: the service's inputs as they are. */
+export type { CreatePartnerInput as NewPartner, UpdatePartnerInput as PartnerPatch, UpdateCustomerInput as CustomerPatch } from '../tenancy/model.js';
 
 export interface NewCustomer {
   name: string;
@@ -47,15 +36,6 @@ export interface NewCustomer {
   quotas?: Partial<Quotas>;
   defaultResidency?: string[] | null;
   mandatoryResidency?: string[] | null;
-}
-
-export interface CustomerPatch {
-  displayName?: string;
-  regions?: string[];
-  quotas?: Partial<Quotas>;
-  defaultResidency?: string[] | null;
-  mandatoryResidency?: string[] | null;
-  status?: Status;
 }
 
 export interface BucketResidency {
