@@ -181,3 +181,25 @@ export class InternalClient {
     if (this.ownAgent) this.agent.destroy();
   }
 }
+
+/** What a client of the control plane is configured with (its endpoint and this node's identity). */
+export interface ControlPlaneClientOptions {
+  endpoint: string;
+  nodeId: string;
+  clusterSecret: string;
+  timeoutMs?: number;
+  agent?: http.Agent;
+  now?: () => Date;
+}
+
+export function controlPlaneClient(opts: ControlPlaneClientOptions): InternalClient {
+  return new InternalClient({
+    endpoint: opts.endpoint,
+    nodeId: opts.nodeId,
+    clusterSecret: opts.clusterSecret,
+    peerName: 'control plane',
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ...(opts.agent === undefined ? {} : { agent: opts.agent }),
+    ...(opts.now === undefined ? {} : { now: opts.now }),
+  });
+}

@@ -15,7 +15,7 @@ import type http from 'node:http';
 import { fail } from '../core/errors.js';
 import type { BucketDirectory, BucketEntry } from '../placement/ports.js';
 import type { ResidencyPolicy } from '../residency/policy.js';
-import { InternalClient } from './http-client.js';
+import { controlPlaneClient, type InternalClient } from './http-client.js';
 import { reviveBucketEntry } from './wire.js';
 
 export const DEFAULT_DIRECTORY_CACHE_TTL_MS = 2000;
@@ -43,15 +43,7 @@ export class HttpBucketDirectory implements BucketDirectory {
   private readonly cache = new Map<string, { entry: BucketEntry; until: number }>();
 
   constructor(opts: HttpBucketDirectoryOptions) {
-    this.client = new InternalClient({
-      endpoint: opts.endpoint,
-      nodeId: opts.nodeId,
-      clusterSecret: opts.clusterSecret,
-      peerName: 'control plane',
-      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-      ...(opts.agent === undefined ? {} : { agent: opts.agent }),
-      ...(opts.now === undefined ? {} : { now: opts.now }),
-    });
+    this.client = controlPlaneClient(opts);
     this.ttlMs = opts.cacheTtlMs ?? DEFAULT_DIRECTORY_CACHE_TTL_MS;
   }
 

@@ -9,7 +9,7 @@
 import type http from 'node:http';
 import { fail } from '../core/errors.js';
 import type { AccessEvent, AccessRecorder, Account, AccountDirectory, CredentialResolver, Principal, ResolvedKey } from '../tenancy/model.js';
-import { InternalClient } from './http-client.js';
+import { controlPlaneClient, type InternalClient } from './http-client.js';
 
 export const DEFAULT_TENANCY_CACHE_TTL_MS = 1000;
 
@@ -33,14 +33,7 @@ export class HttpTenancy implements CredentialResolver, AccountDirectory, Access
   private readonly keys = new Map<string, { until: number; value: ResolvedKey | undefined }>();
 
   constructor(opts: HttpTenancyOptions) {
-    this.client = new InternalClient({
-      endpoint: opts.endpoint,
-      nodeId: opts.nodeId,
-      clusterSecret: opts.clusterSecret,
-      peerName: 'control plane',
-      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-      ...(opts.agent === undefined ? {} : { agent: opts.agent }),
-    });
+    this.client = controlPlaneClient(opts);
     this.ttlMs = opts.cacheTtlMs ?? DEFAULT_TENANCY_CACHE_TTL_MS;
   }
 
