@@ -89,11 +89,14 @@ describe('customer quotas and placement terms', () => {
     await partner.request('PATCH', ['customers', 'small-co'], { json: { quotas: { maxRequestsPerSecond: 5 } } });
     await new Promise((r) => setTimeout(r, 1100));
     const results = await Promise.all(
-      Array.from({ length: 30 }, () => customer.send(new ListObjectsV2Command({ Bucket: `data-${suffix}` })).then(() => 'ok', (e: { Code?: string; name?: string; $metadata?: { httpStatusCode?: number } }) => `${e.Code ?? e.name} ${e.$metadata?.httpStatusCode}`)),
+      Array.from({ length: 30 }, () => failure(customer.send(new ListObjectsV2Command({ Bucket: `data-${suffix}` }))).then(
+        (f) => `${f.code} ${f.status} retry-after=${f.headers['retry-after']}`,
+        () => 'ok',
+      )),
     );
-    const slowed = results.filter((r) => r === 'SlowDown 503').length;
+    const slowed = results.filter((r) => r === 'SlowDown 503 retry-after=1').length;
     assert.ok(slowed >= 20, `expected most of 30 instant requests to be slowed down at 5/s, got ${JSON.stringify(results)}`);
-    assert.ok(results.every((r) => r === 'ok' || r === 'SlowDown 503'), JSON.stringify(results));
+    assert.ok(results.every((r) => r === 'ok' || r === 'SlowDown 503 retry-after=1'), JSON.stringify(results));
     await new Promise((r) => setTimeout(r, 1100));
     await customer.send(new ListObjectsV2Command({ Bucket: `data-${suffix}` }));
     await partner.request('PATCH', ['customers', 'small-co'], { json: { quotas: { maxRequestsPerSecond: null } } });
