@@ -5,7 +5,7 @@
  * is NoSuchVersion; a malformed version id is InvalidArgument.
  */
 import { fail } from '../core/errors.js';
-import type { ObjectVersion } from '../meta/index.js';
+import type { MetaTx, ObjectVersion } from '../meta/index.js';
 import { noSuchBucket, noSuchKey, type EngineContext } from './context.js';
 import { assertVersionId } from './ids.js';
 
@@ -24,18 +24,31 @@ export async function resolveVersion(
   opts: { withSegments?: boolean; signal?: AbortSignal } = {},
 ): Promise<ObjectVersion> {
   assertVersionId(at.versionId);
-  const found = await ctx.meta.read(
-    async (tx) => {
-      const v =
-        at.versionId === undefined
-          ? await tx.objects.getLatest(at.bucket, at.key, { withSegments: opts.withSegments })
-          : await tx.objects.getVersion(at.bucket, at.key, at.versionId, { withSegments: opts.withSegments });
-      if (v === undefined && (await tx.buckets.get(at.bucket)) === undefined) throw noSuchBucket(at.bucket);
-      return v;
-    },
-    { signal: opts.signal },
-  );
+  const found = await ctx.meta.read((tx) => findVersion(tx, at, opts.withSegments), { signal: opts.signal });
   return checkFound(found, at, mode);
+}
+
+/** The addressed version as the transaction sees it (undefined: none); NoSuchBucket when the bucket is gone. */
+async function findVersion(tx: MetaTx, at: VersionAddress, withSegments?: boolean): Promise<ObjectVersion | undefined> {
+  const v =
+    at.versionId === undefined
+      ? await tx.objects.getLatest(at.bucket, at.key, { withSegments })
+      : await tx.objects.getVersion(at.bucket, at.key, at.versionId, { withSegments });
+  if (v === undefined && (await tx.buckets.get(at.bucket)) === undefined) throw noSuchBucket(at.bucket);
+  return v;
+}
+
+/**
+ * Changes a setting of the addressed version (tags, ACL) in one write transaction, with the
+ * same errors as a read of it; answers the version id changed.
+ */
+export async function updateVersion(ctx: EngineContext, at: VersionAddress, change: (tx: MetaTx, v: ObjectVersion) => Promise<unknown>): Promise<{ versionId: string }> {
+  assertVersionId(at.versionId);
+  return ctx.meta.write(async (tx) => {
+    const v = checkFound(await findVersion(tx, at), at, 'read');
+    await change(tx, v);
+    return { versionId: v.versionId };
+  });
 }
 
 export function checkFound(found: ObjectVersion | undefined, at: VersionAddress, mode: ReadMode): ObjectVersion {
