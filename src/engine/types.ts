@@ -4,6 +4,7 @@
  * engine knows nothing of HTTP, XML or signatures.
  */
 import type { Readable } from 'node:stream';
+import type { ReplicationConfigRecord, ReplicationRuleRecord } from '../meta/types.js';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 export type ChecksumType = 'COMPOSITE' | 'FULL_OBJECT';
@@ -351,26 +352,9 @@ export interface CorsRule {
 
 export type ReplicationStatus = 'PENDING' | 'COMPLETED' | 'FAILED' | 'REPLICA';
 
-export interface ReplicationRule {
-  /** Unique within the configuration. */
-  id: string;
-  /** Higher wins when several enabled rules to one destination match a key. */
-  priority: number;
-  status: 'Enabled' | 'Disabled';
-  /** Key prefix filter; '' matches every key. */
-  prefix: string;
-  /** Bucket name (not the ARN). */
-  destinationBucket: string;
-  /** Whether delete markers are replicated (S3's DeleteMarkerReplication Status). */
-  deleteMarkerReplication: boolean;
-  storageClass?: string;
-}
-
-export interface ReplicationConfig {
-  /** IAM role ARN as sent; stored and returned, not interpreted. */
-  role: string;
-  rules: ReplicationRule[];
-}
+/** A rule and the whole configuration: stored as they are, so one definition (src/meta). */
+export type ReplicationConfig = ReplicationConfigRecord;
+export type ReplicationRule = ReplicationRuleRecord;
 
 /**
  * One pending send of a version or delete marker to one destination bucket. Tasks are

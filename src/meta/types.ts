@@ -96,18 +96,26 @@ export interface ObjectVersion {
 
 export type ReplicationStatusName = 'PENDING' | 'COMPLETED' | 'FAILED' | 'REPLICA';
 
-/** A bucket's replication configuration (same shape as the engine's ReplicationConfig). */
+export interface ReplicationRuleRecord {
+  /** Unique within the configuration. */
+  id: string;
+  /** Higher wins when several enabled rules to one destination match a key. */
+  priority: number;
+  status: 'Enabled' | 'Disabled';
+  /** Key prefix filter; '' matches every key. */
+  prefix: string;
+  /** Bucket name (not the ARN). */
+  destinationBucket: string;
+  /** Whether delete markers are replicated (S3's DeleteMarkerReplication Status). */
+  deleteMarkerReplication: boolean;
+  storageClass?: string;
+}
+
+/** A bucket's replication configuration (the engine's ReplicationConfig). */
 export interface ReplicationConfigRecord {
+  /** IAM role ARN as sent; stored and returned, not interpreted. */
   role: string;
-  rules: {
-    id: string;
-    priority: number;
-    status: 'Enabled' | 'Disabled';
-    prefix: string;
-    destinationBucket: string;
-    deleteMarkerReplication: boolean;
-    storageClass?: string;
-  }[];
+  rules: ReplicationRuleRecord[];
 }
 
 export interface NewReplicationTask {

@@ -4,18 +4,11 @@
  * Rules are always rendered in the current (V2) schema: Priority, Filter/Prefix and
  * DeleteMarkerReplication, even when they were put with a legacy top-level Prefix.
  */
+import type { ReplicationRule } from '../../engine/types.js';
 import { el, numEl, optEl, xmlDocument } from './writer.js';
 
-export interface XmlReplicationRule {
-  id: string;
-  priority: number;
-  status: 'Enabled' | 'Disabled';
-  prefix: string;
-  /** A bucket name; rendered as its ARN. */
-  destinationBucket: string;
-  deleteMarkerReplication: boolean;
-  storageClass?: string;
-}
+/** The engine's rule, as stored; its destination bucket is rendered as an ARN. */
+export type XmlReplicationRule = ReplicationRule;
 
 export interface ReplicationConfigurationXml {
   role: string;
