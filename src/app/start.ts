@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ADMIN_PREFIX, createAdminApi } from '../admin/admin-api.js';
+import { jsonError } from '../admin/json.js';
 import type { Config } from '../config/index.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/index.js';
 import type { RegionEngine } from '../engine/types.js';
@@ -264,7 +265,11 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
         if (internal?.matches(req.rawPath)) return internal.handle(req);
         if (req.rawPath.startsWith(ADMIN_PREFIX)) {
           // A region node keeps no accounts: its admin API is the control plane's, passed on untouched.
-          return localAccounts || admin.serves(req.rawPath) ? admin.handle(req) : forwardRequest(req, topology.controlPlane?.endpoint ?? '', nodeId);
+          if (localAccounts || admin.serves(req.rawPath)) return admin.handle(req);
+          return forwardRequest(req, topology.controlPlane?.endpoint ?? '', nodeId).catch((e: unknown) => {
+            const reason = e instanceof Error ? e.message : String(e);
+            return jsonError(fail('Unavailable', `The control plane, which keeps the accounts, cannot be reached from this region node (${reason}); try again.`), req.requestId);
+          });
         }
         return s3.handle(req);
       },
