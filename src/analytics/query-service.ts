@@ -39,6 +39,8 @@ export const CONTENT_TYPES: Record<ResultFormat, string> = {
 
 export interface QueryInput {
   sql: string;
+  /** The caller's own id for the query (to poll or cancel it before the result starts); default a random one. */
+  id?: string;
   format: ResultFormat;
   /** Write the result to this object instead of returning it. */
   output?: { bucket: string; key: string };
@@ -89,6 +91,7 @@ export interface AnalyticsServiceOptions {
 }
 
 const KEEP_FINISHED_MAX = 1000;
+export const QUERY_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export class AnalyticsService {
   readonly limits: AnalyticsLimits;
@@ -135,9 +138,9 @@ export class AnalyticsService {
   }
 
   private own(id: string, accountId: string): QueryRun {
-    const run = this.runs.get(id);
-    // Another account's query is as absent as an unknown one.
-    if (!run || run.accountId !== accountId) throw fail('NoSuchQuery', `There is no query ${id} of yours (finished queries are kept ${Math.round((this.opts.keepFinishedMs ?? 900_000) / 60_000)} minutes).`);
+    // Runs are kept per account: another account's query is as absent as an unknown one.
+    const run = this.runs.get(`${accountId}/${id}`);
+    if (!run) throw fail('NoSuchQuery', `There is no query ${id} of yours (finished queries are kept ${Math.round((this.opts.keepFinishedMs ?? 900_000) / 60_000)} minutes).`);
     return run;
   }
 
@@ -158,7 +161,9 @@ export class AnalyticsService {
     this.running--;
     this.record(run);
     const keep = this.opts.keepFinishedMs ?? 900_000;
-    setTimeout(() => this.runs.delete(run.id), keep).unref();
+    setTimeout(() => {
+      if (this.runs.get(`${run.accountId}/${run.id}`) === run) this.runs.delete(`${run.accountId}/${run.id}`);
+    }, keep).unref();
     if (this.runs.size > KEEP_FINISHED_MAX) {
       for (const [id, r] of this.runs) {
         if (this.runs.size <= KEEP_FINISHED_MAX) break;
@@ -181,10 +186,12 @@ export class AnalyticsService {
 
   async run(input: QueryInput): Promise<StreamedResult | StoredResult> {
     await this.cleanLeftovers();
+    const id = input.id ?? randomBytes(12).toString('hex');
+    if (!QUERY_ID.test(id)) throw fail('InvalidArgument', 'A query id is 8 to 64 letters, digits, "-" or "_".');
+    if (this.runs.get(`${input.accountId}/${id}`)?.state === 'running') throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
     this.admit(input.accountId);
-    const id = randomBytes(12).toString('hex');
-    const run = new QueryRun(id, input.accountId, join(this.scratchDir, id), (r) => this.release(r));
-    this.runs.set(id, run);
+    const run = new QueryRun(id, input.accountId, join(this.scratchDir, randomBytes(8).toString('hex')), (r) => this.release(r));
+    this.runs.set(`${input.accountId}/${id}`, run);
     const timer = setTimeout(() => run.stop('timeout'), this.limits.timeoutMs);
     timer.unref();
     const onAbort = () => run.stop('cancelled');

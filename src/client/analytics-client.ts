@@ -15,6 +15,8 @@ export type QueryFormat = 'jsonl' | 'csv' | 'arrow' | 'parquet';
 
 export interface QueryRequest {
   sql: string;
+  /** Your own id (8-64 of A-Z a-z 0-9 - _), to poll or cancel the query before its result starts. */
+  id?: string;
   format?: QueryFormat;
   output?: { bucket: string; key: string };
 }

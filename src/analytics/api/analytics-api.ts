@@ -13,7 +13,7 @@ import type { S3Deps } from '../../s3/context.js';
 import { S3_ERRORS } from '../../s3/errors.js';
 import type { ProtocolRequest, ProtocolResponse } from '../../s3/request.js';
 import { POSITION } from '../errors.js';
-import { RESULT_FORMATS, type AnalyticsService, type ResultFormat } from '../query-service.js';
+import { QUERY_ID, RESULT_FORMATS, type AnalyticsService, type ResultFormat } from '../query-service.js';
 import { objectAccess, type CallerContext } from './object-access.js';
 import { analyticsOpenApi } from './openapi.js';
 
@@ -76,6 +76,7 @@ async function readBody(req: ProtocolRequest, signedHash: string | undefined): P
 
 interface QueryBody {
   sql: string;
+  id?: string;
   format: ResultFormat;
   output?: { bucket: string; key: string };
 }
@@ -93,6 +94,10 @@ function parseQueryBody(buf: Buffer): QueryBody {
   const format = o['format'] ?? 'jsonl';
   if (typeof format !== 'string' || !RESULT_FORMATS.includes(format as ResultFormat)) throw fail('InvalidArgument', `"format" must be one of ${RESULT_FORMATS.join(', ')}.`);
   const out: QueryBody = { sql: o['sql'], format: format as ResultFormat };
+  if (o['id'] !== undefined) {
+    if (typeof o['id'] !== 'string' || !QUERY_ID.test(o['id'])) throw fail('InvalidArgument', '"id" must be 8 to 64 letters, digits, "-" or "_".');
+    out.id = o['id'];
+  }
   const output = o['output'];
   if (output !== undefined && output !== null) {
     const t = output as Record<string, unknown>;
@@ -129,7 +134,7 @@ export function createAnalyticsApi(deps: AnalyticsApiDeps) {
     const { caller, signedHash } = await authenticate(req);
     const body = parseQueryBody(await readBody(req, signedHash));
     const result = await service.run({
-      sql: body.sql, format: body.format, ...(body.output ? { output: body.output } : {}),
+      sql: body.sql, format: body.format, ...(body.output ? { output: body.output } : {}), ...(body.id ? { id: body.id } : {}),
       accountId: caller.principal.accountId, access: objectAccess(caller), signal: req.signal,
     });
     if (result.kind === 'stored') {
@@ -159,7 +164,7 @@ export function createAnalyticsApi(deps: AnalyticsApiDeps) {
       if (req.method !== 'POST') throw fail('MethodNotAllowed', `${req.method} is not allowed on ${req.rawPath}; POST a query.`, { headers: { allow: 'POST' } });
       return query(req);
     }
-    const m = /^\/queries\/([A-Za-z0-9]+)$/.exec(path);
+    const m = /^\/queries\/([A-Za-z0-9_-]+)$/.exec(path);
     if (!m) throw fail('InvalidRequest', `No analytics API resource at ${req.rawPath}; see ${ANALYTICS_PREFIX}openapi.json.`);
     const id = m[1] ?? '';
     if (req.method !== 'GET' && req.method !== 'DELETE') throw fail('MethodNotAllowed', `${req.method} is not allowed on ${req.rawPath}.`, { headers: { allow: 'GET, DELETE' } });
