@@ -127,6 +127,11 @@ export class AnalyticsService {
     return join(this.opts.scratchRoot, String(process.pid));
   }
 
+  /** Prepares the scratch area, removing what a crashed process left; run() does it too if this was not called. */
+  start(): Promise<void> {
+    return this.cleanLeftovers();
+  }
+
   status(id: string, accountId: string): QueryStatus {
     return this.own(id, accountId).status();
   }

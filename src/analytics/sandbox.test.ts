@@ -52,6 +52,14 @@ describe('analytics sandbox (locked DuckDB per query)', () => {
     await assert.rejects(run('LOAD httpfs'), /disabled through configuration|Permission Error/);
   });
 
+  it('runs with its memory and thread limits, and fails cleanly beyond the memory', async () => {
+    const r = await run("SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'memory_limit', 'autoinstall_known_extensions', 'autoload_known_extensions') ORDER BY name");
+    assert.deepEqual(r.getRowsJson(), [['autoinstall_known_extensions', 'false'], ['autoload_known_extensions', 'false'], ['memory_limit', '64.0 MiB'], ['threads', '1']]);
+    // A list aggregate cannot spill: far beyond the 64 MiB, it runs out of memory and says so.
+    await assert.rejects(run('SELECT list(range::VARCHAR || \'-padding-padding-padding\') FROM range(20000000)'), /Out of Memory Error/);
+    assert.deepEqual((await run('SELECT 1')).getRowsJson(), [[1]]);
+  });
+
   it('cannot change its settings: the configuration is locked', async () => {
     for (const s of ['SET enable_external_access = true', "SET allowed_directories = ['/']", "SET memory_limit = '64GB'", 'SET threads = 64', 'SET lock_configuration = false', 'RESET enable_external_access', 'SET autoload_known_extensions = true']) {
       await assert.rejects(run(s), /configuration has been locked/, s);

@@ -251,6 +251,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       },
       ...(opts.usage ? { usage: opts.usage } : {}),
     });
+    await analyticsService.start();
     closers.push(() => analyticsService.close());
     const analytics = createAnalyticsApi({ s3: s3Deps, service: analyticsService, regions: topology.regions.map((r) => r.id), defaultRegion: config.region ?? topology.defaultRegion });
     // Accounts are managed where they are kept (embedded server or control plane); a region node
