@@ -10,3 +10,4 @@ export type { BucketPlace, ObjectAccess, ResidencyRules } from './ports.js';
 export type { QueryStatus } from './query-run.js';
 export { ANALYTICS_PREFIX, ANALYTICS_ROUTES, createAnalyticsApi, type AnalyticsApiDeps } from './api/analytics-api.js';
 export { analyticsOpenApi } from './api/openapi.js';
+export { objectAccess, type CallerContext } from './api/object-access.js';

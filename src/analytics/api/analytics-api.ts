@@ -132,6 +132,8 @@ export function createAnalyticsApi(deps: AnalyticsApiDeps) {
 
   async function query(req: ProtocolRequest): Promise<ProtocolResponse> {
     const { caller, signedHash } = await authenticate(req);
+    // A query is a request of the caller's account, within its request rate like any other.
+    if (s3.quotas) await s3.quotas.admitRequest(caller.principal.accountId);
     const body = parseQueryBody(await readBody(req, signedHash));
     const result = await service.run({
       sql: body.sql, format: body.format, ...(body.output ? { output: body.output } : {}), ...(body.id ? { id: body.id } : {}),
