@@ -49,8 +49,8 @@ describe('analytics: SQL over objects', () => {
     await put('an-sales', 'events/day1.jsonl', EVENTS);
     usersParquet = await parquetOf("SELECT * FROM (VALUES ('u1', 'Alice', DATE '2024-05-01'), ('u2', 'Bob', DATE '2025-01-31')) t(user_id, name, since)");
     await put('an-sales', 'dim/users.parquet', usersParquet);
-    // Large enough to be a file blob (linked, not copied): 20,000 rows.
-    await put('an-sales', 'big/numbers.csv', 'n\n' + Array.from({ length: 20_000 }, (_, i) => String(i)).join('\n') + '\n');
+    // Large enough (about 290 KB) to be stored as a file blob, which a query gets as a hard link.
+    await put('an-sales', 'big/numbers.csv', 'n\n' + Array.from({ length: 50_000 }, (_, i) => String(i)).join('\n') + '\n');
     await put('an-sales', 'bad/truncated.parquet', usersParquet.subarray(0, Math.floor(usersParquet.length / 2)));
     await put('an-sales', 'bad/broken.csv', 'a,b\n1,"unterminated\n2,3\n');
     await put('an-sales', 'keys with spaces/o\'brien.csv', 'x\n1\n');
@@ -79,7 +79,7 @@ describe('analytics: SQL over objects', () => {
     assert.deepEqual(await rows(q, "SELECT count(*) AS n FROM read_csv('s3://an-sales/raw/**/*.csv')"), [{ n: 5 }]);
     assert.deepEqual(await rows(q, "SELECT sum(amount) AS s FROM 's3://an-sales/raw/2025/a.csv'"), [{ s: 17 }]);
     assert.deepEqual(await rows(q, "SELECT x FROM 's3://an-sales/keys with spaces/o''brien.csv'"), [{ x: 1 }]);
-    assert.deepEqual(await rows(q, "SELECT count(*) AS n, max(n) AS top FROM 's3://an-sales/big/numbers.csv'"), [{ n: 20000, top: 19999 }]);
+    assert.deepEqual(await rows(q, "SELECT count(*) AS n, max(n) AS top FROM 's3://an-sales/big/numbers.csv'"), [{ n: 50000, top: 49999 }]);
   });
 
   it('joins JSON lines with Parquet', async () => {
