@@ -23,6 +23,8 @@ export interface QueryStatus {
   error?: { code: string; message: string; position?: number };
 }
 
+export type StopReason = 'timeout' | 'cancelled' | 'too-large';
+
 export class QueryRun {
   readonly startedAt = Date.now();
   endedAt: number | undefined;
@@ -36,7 +38,9 @@ export class QueryRun {
   sandbox: Sandbox | undefined;
   error: AppError | undefined;
   /** Why it was stopped from outside, if it was. */
-  stopReason: 'timeout' | 'cancelled' | undefined;
+  stopReason: StopReason | undefined;
+  /** The result limit, for the message when a result grows past it. */
+  maxResultBytes = 0;
   private readonly controller = new AbortController();
   private ended: Promise<void> | undefined;
 
@@ -51,7 +55,7 @@ export class QueryRun {
     return this.controller.signal;
   }
 
-  stop(reason: 'timeout' | 'cancelled'): void {
+  stop(reason: StopReason): void {
     if (this.state !== 'running') return;
     this.stopReason ??= reason;
     this.controller.abort(this.stoppedError());
@@ -64,9 +68,9 @@ export class QueryRun {
 
   /** The error a stopped query ends with. */
   stoppedError(): AppError {
-    return this.stopReason === 'timeout'
-      ? fail('QueryTimeout', 'The query ran longer than it may and was stopped.')
-      : fail('QueryCancelled', 'The query was cancelled.');
+    if (this.stopReason === 'timeout') return fail('QueryTimeout', 'The query ran longer than it may and was stopped.');
+    if (this.stopReason === 'too-large') return resultTooLarge(this.maxResultBytes);
+    return fail('QueryCancelled', 'The query was cancelled.');
   }
 
   throwIfStopped(): void {
@@ -116,4 +120,8 @@ export class QueryRun {
     })();
     return this.ended;
   }
+}
+
+export function resultTooLarge(limit: number): AppError {
+  return fail('ResultTooLarge', `The result is larger than ${limit} bytes, the most a query may return; aggregate or filter more, or write it to a bucket in Parquet.`);
 }

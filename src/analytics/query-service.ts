@@ -21,7 +21,7 @@ import { columnsOf, csvEncoder, jsonLinesEncoder, type ChunkEncoder, type Column
 import { DEFAULT_ANALYTICS_LIMITS, type AnalyticsLimits } from './limits.js';
 import { materialize } from './materialize.js';
 import type { ObjectAccess, ResidencyRules } from './ports.js';
-import { QueryRun, type QueryStatus } from './query-run.js';
+import { QueryRun, resultTooLarge, type QueryStatus } from './query-run.js';
 import { processingRegion } from './residency.js';
 import { rewriteQuery, type Rewritten } from './rewrite.js';
 import { openSandbox, SqlParser } from './sandbox.js';
@@ -196,6 +196,7 @@ export class AnalyticsService {
     if (this.runs.get(`${input.accountId}/${id}`)?.state === 'running') throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
     this.admit(input.accountId);
     const run = new QueryRun(id, input.accountId, join(this.scratchDir, randomBytes(8).toString('hex')), (r) => this.release(r));
+    run.maxResultBytes = this.limits.maxResultBytes;
     this.runs.set(`${input.accountId}/${id}`, run);
     const timer = setTimeout(() => run.stop('timeout'), this.limits.timeoutMs);
     timer.unref();
@@ -237,20 +238,36 @@ export class AnalyticsService {
         const file = join(run.dir, `result.${input.format}`);
         if (input.format === 'parquet') {
           const copy = `COPY (\n${rw.sql.replace(/[\s;]+$/, '')}\n) TO '${file.replace(/'/g, "''")}' (FORMAT parquet)`;
-          const count = (await run.sandbox.connection.runAndReadAll(copy)).getRows()[0]?.[0];
-          run.rows = Number(count ?? 0);
+          // DuckDB writes the whole file: watch it grow, and stop the query once it passes the limit.
+          const watch = setInterval(() => {
+            stat(file).then((st) => {
+              if (st.size > this.limits.maxResultBytes) run.stop('too-large');
+            }, () => undefined);
+          }, 200);
+          try {
+            const count = (await run.sandbox.connection.runAndReadAll(copy)).getRows()[0]?.[0];
+            run.rows = Number(count ?? 0);
+          } finally {
+            clearInterval(watch);
+          }
         } else {
           const result = await prepared.stream();
           const out = createWriteStream(file, { flags: 'wx' });
           const sink = finished(out);
-          for await (const buf of this.encoded(run, result, encoderFor(input.format, result))) {
-            if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+          try {
+            for await (const buf of this.encoded(run, result, encoderFor(input.format, result))) {
+              if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+            }
+            out.end();
+            await sink;
+          } catch (e) {
+            out.destroy();
+            await sink.catch(() => undefined);
+            throw e;
           }
-          out.end();
-          await sink;
         }
         const size = (await stat(file)).size;
-        if (size > this.limits.maxResultBytes) throw tooLarge(this.limits.maxResultBytes);
+        if (size > this.limits.maxResultBytes) throw resultTooLarge(this.limits.maxResultBytes);
         run.throwIfStopped();
         if (input.output) {
           const stored = await input.access.write(input.output.bucket, input.output.key, createReadStream(file), size, CONTENT_TYPES[input.format], run.signal);
@@ -295,7 +312,7 @@ export class AnalyticsService {
     const limit = this.limits.maxResultBytes;
     const emit = (buf: Buffer): Buffer => {
       bytes += buf.length;
-      if (bytes > limit) throw tooLarge(limit);
+      if (bytes > limit) throw resultTooLarge(limit);
       return buf;
     };
     // The header goes out with the first rows, so that the first item already read the data.
@@ -352,9 +369,6 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function tooLarge(limit: number): AppError {
-  return fail('ResultTooLarge', `The result is larger than ${limit} bytes, the most a query may return; aggregate or filter more, or write it to a bucket in Parquet.`);
-}
 
 function statsOf(run: QueryRun): QueryStats {
   return { bytesScanned: run.bytesScanned, elapsedMs: (run.endedAt ?? Date.now()) - run.startedAt, rows: run.rows };
