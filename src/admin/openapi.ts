@@ -200,6 +200,8 @@ export function openApiDocument(): Json {
         'and DELETE are idempotent by nature (a DELETE of what is gone answers 404 and changes nothing).',
         '',
         'Errors are {"error": {"code", "message", "requestId", "details"?}} with stable codes (see the Error response).',
+        '',
+        'SQL over stored objects is a separate API on each region\'s S3 endpoint, described at /analytics/v1/openapi.json.',
       ].join('\n'),
     },
     servers: [{ url: '/admin/v1' }],

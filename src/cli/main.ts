@@ -14,6 +14,7 @@ Commands:
   regions      List the regions of the topology and their zones; 'regions nearest' recommends one
   residency    Get or set a bucket's residency policy (and an account's mandatory one) via the admin API
   admin        Manage partners, customers, users, access keys, policies and tokens via the admin API
+  query        Run SQL over your objects in their region: a table, CSV, JSON, Parquet or Arrow
   help         Show this help
   version      Print the version
 
@@ -55,6 +56,25 @@ async function main(argv: string[]): Promise<void> {
     case 'admin':
       process.exitCode = await (await import('./admin.js')).runAdminCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
       return;
+    case 'query': {
+      const { runQueryCommand } = await import('./query.js');
+      let cancel: (() => Promise<void>) | undefined;
+      process.once('SIGINT', () => {
+        process.stderr.write('\ncancelling the query...\n');
+        void (cancel ? cancel() : Promise.resolve()).finally(() => process.exit(130));
+      });
+      process.exitCode = await runQueryCommand(rest, process.env, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        stdoutBytes: (b) => new Promise<void>((resolve) => (process.stdout.write(b) ? resolve() : process.stdout.once('drain', () => resolve()))),
+        stderrIsTTY: process.stderr.isTTY === true,
+        stdoutIsTTY: process.stdout.isTTY === true,
+        onInterrupt: (c) => {
+          cancel = c;
+        },
+      });
+      return;
+    }
     default:
       process.stderr.write(`sovra: unknown command "${command}"\n\n${USAGE}\n`);
       process.exitCode = 2;
