@@ -26,6 +26,8 @@ export interface Config {
   fsync: boolean;
   maxSkewSeconds: number;
   shutdownTimeoutMs: number;
+  /** How often request counts are flushed to the metadata store: the most a kill -9 can lose. */
+  meteringFlushMs: number;
 }
 
 export interface FieldSpec {
@@ -60,4 +62,5 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'fsync', flag: '--fsync', env: 'SOVRA_FSYNC', kind: 'bool', doc: 'fsync object bytes before acknowledging a write (turn off only for throwaway data)', default: () => true },
   { key: 'maxSkewSeconds', flag: '--max-skew', env: 'SOVRA_MAX_SKEW', kind: 'int', doc: 'Allowed clock skew of signed requests, seconds', default: () => 900 },
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout', env: 'SOVRA_SHUTDOWN_TIMEOUT_MS', kind: 'int', doc: 'How long in-flight requests may run after SIGTERM before connections are cut, ms', default: () => 30000 },
+  { key: 'meteringFlushMs', flag: '--metering-flush', env: 'SOVRA_METERING_FLUSH_MS', kind: 'int', doc: 'How often request and transfer counts are written to the metadata store, ms (what a kill -9 can lose at most)', default: () => 1000 },
 ];
