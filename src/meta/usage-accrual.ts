@@ -39,14 +39,15 @@ export interface HourAccrual {
 }
 
 /**
- * Accrues `state` from state.since up to `t` (nothing when t <= since). Returns the hours
- * that gained something and the carries to keep; hours with nothing to add are omitted.
+ * Accrues `state` from state.since up to `t` (nothing when t <= since, or when since is 0:
+ * a start that was never recorded is not invented). Returns the hours that gained something
+ * and the carries to keep; hours with nothing to add are omitted.
  */
 export function accrue(state: AccrualState, t: number): { hours: HourAccrual[]; carryBytes: bigint; carryObjects: bigint } {
   let carryBytes = state.carryBytes;
   let carryObjects = state.carryObjects;
   const hours: HourAccrual[] = [];
-  if (t <= state.since || (state.bytes === 0 && state.objects === 0)) return { hours, carryBytes, carryObjects };
+  if (t <= state.since || state.since <= 0 || (state.bytes === 0 && state.objects === 0)) return { hours, carryBytes, carryObjects };
   const bytes = BigInt(state.bytes);
   const objects = BigInt(state.objects);
   let start = state.since;
