@@ -11,11 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand,
   HeadObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client, UploadPartCommand,
-  CreateBucketCommand,
+  CreateBucketCommand, PutBucketReplicationCommand, type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { OPERATOR_ACCOUNT_ID } from '../../src/app/index.js';
 import type { UsageRow } from '../../src/metering/index.js';
-import { bodyBytes, failure, startTestServer, uniqueBucket, type TestServer } from './harness.js';
+import { bodyBytes, DEPLOYMENT, failure, startTestServer, uniqueBucket, type TestServer } from './harness.js';
 
 const HOUR = 3_600_000;
 
@@ -156,6 +156,60 @@ describe('metering: a known workload is metered exactly', () => {
     probe.destroy();
     return seen;
   }
+});
+
+// The per-region test deployment serves one region: replication between regions needs the embedded demo topology.
+describe('metering: bytes replicated between regions', { skip: DEPLOYMENT === 'per-region' }, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  async function create(region: string): Promise<string> {
+    const name = uniqueBucket(`rep-${region}`);
+    const cmd = new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } });
+    // Both buckets may hold the data anywhere in the EU, so Frankfurt may replicate to Paris.
+    cmd.middlewareStack.add((next) => async (args) => {
+      (args.request as { headers: Record<string, string> }).headers['x-sovra-residency'] = 'EU';
+      return next(args);
+    }, { step: 'build' });
+    await server.client.send(cmd);
+    await server.client.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+    return name;
+  }
+
+  it('counts each version shipped to the other region, for the source bucket in the source region', async () => {
+    const s3 = server.client;
+    const source = await create('eu-fra');
+    const dest = await create('eu-par');
+    await s3.send(new PutBucketReplicationCommand({
+      Bucket: source,
+      ReplicationConfiguration: {
+        Role: 'arn:aws:iam::123456789012:role/replication',
+        Rules: [{ ID: 'all', Priority: 1, Status: 'Enabled', Filter: { Prefix: '' }, DeleteMarkerReplication: { Status: 'Disabled' }, Destination: { Bucket: `arn:aws:s3:::${dest}` } }],
+      },
+    }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: 'one', Body: Buffer.alloc(1234, 1) }));
+    await s3.send(new PutObjectCommand({ Bucket: source, Key: 'two', Body: Buffer.alloc(4321, 2) }));
+    for (const key of ['one', 'two']) {
+      let status: string | undefined;
+      for (let i = 0; i < 400 && status !== 'COMPLETED'; i++) {
+        status = (await s3.send(new HeadObjectCommand({ Bucket: source, Key: key }))).ReplicationStatus;
+        if (status !== 'COMPLETED') await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.equal(status, 'COMPLETED', `replication of ${key}`);
+    }
+    await server.app.recorder.flush();
+    const hour = Math.floor(Date.now() / HOUR);
+    const iso = (h: number) => new Date(h * HOUR).toISOString().replace('.000Z', 'Z');
+    const rows = await server.app.usage.query({ meters: ['bytes.replicated'], from: iso(hour - 1), to: iso(hour + 1), granularity: 'total' });
+    assert.deepEqual(rows.map((r) => [r.accountId, r.bucket, r.region, r.quantity]), [[OPERATOR_ACCOUNT_ID, source, 'eu-fra', 1234n + 4321n]]);
+    // The replicas are stored (and metered as storage) in the destination's region.
+    assert.equal((await server.app.usage.storedNow(OPERATOR_ACCOUNT_ID)).bytes, 2 * (1234 + 4321));
+  });
 });
 
 /** ListBuckets without arguments. */
