@@ -9,7 +9,6 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ADMIN_PREFIX, createAdminApi } from '../admin/admin-api.js';
 import { AnalyticsService, createAnalyticsApi } from '../analytics/index.js';
-import type { UsageRecorder } from '../metering/model.js';
 import { jsonError } from '../admin/json.js';
 import type { Config } from '../config/index.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/index.js';
@@ -25,6 +24,7 @@ import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import { checkDirectoryFitsTopology, reconcileRegion } from '../placement/startup-checks.js';
 import { findRegion, isWithin, parseZones, regionAllowed } from '../residency/policy.js';
 import { checkClusterSecret, CONTROL_PLANE_NODE_ID, createInternalApi, HttpBucketDirectory, HttpTenancy, RemoteRegion } from '../internal/index.js';
+import { createUsageSource, MemoryUsageRecorder, type MeteringReader, type UsageRecorder } from '../metering/index.js';
 import { startReplicator, type ReplicationStats } from '../replication/replicator.js';
 import { createS3Service } from '../s3/index.js';
 import { QuotaGuard } from '../s3/quotas.js';
@@ -44,8 +44,6 @@ export interface StartOptions {
   minPartSize?: number;
   /** A topology object instead of config.topology (tests). */
   topology?: Topology;
-  /** Where analytics queries report bytes scanned and query time (undefined: not metered). */
-  usage?: UsageRecorder;
 }
 
 export interface RunningApp {
@@ -56,6 +54,10 @@ export interface RunningApp {
   topology: Topology;
   /** Replication statistics of each served region. */
   replication(): ReplicationStats[];
+  /** Metered usage across every region (what /admin/v1/usage serves), and stored-now figures. */
+  usage: MeteringReader;
+  /** This process's usage recorder (requests, transfer, replication; analytics reports here too). */
+  recorder: UsageRecorder & { flush(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -119,20 +121,20 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     let localAccounts: LocalAccounts | undefined;
     let credentials: CredentialResolver & Partial<AccountDirectory & AccessRecorder>;
     let accounts: AccountDirectory;
-    let recorder: AccessRecorder;
+    let accessRecorder: AccessRecorder;
     if (hostsDirectory) {
       const la = openLocalAccounts(config, residencyPort);
       localAccounts = la;
       closers.push(() => la.close());
       credentials = la.credentials;
       accounts = la.accounts;
-      recorder = la.recorder;
+      accessRecorder = la.recorder;
     } else {
       const remote = new HttpTenancy({ endpoint: topology.controlPlane?.endpoint ?? '', nodeId, clusterSecret: clusterSecret ?? '' });
       closers.push(() => remote.close());
       credentials = remote;
       accounts = remote;
-      recorder = remote;
+      accessRecorder = remote;
     }
 
     const served = embedded ? topology.regions : topology.regions.filter((r) => r.id === config.region);
@@ -165,10 +167,26 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       regions.set(region.id, remote);
     }
 
+    // Metering: counts go to the store of the bucket's region (local engine or peer region).
+    // Closed after the replicators stop and before the stores close (closers run in reverse).
+    const recorder = new MemoryUsageRecorder({
+      flushIntervalMs: config.meteringFlushMs,
+      log,
+      sink: (regionId, batch) => {
+        const access = regions.get(regionId);
+        if (!access) return Promise.reject(fail('Unavailable', `region ${regionId} is not reachable from this node`));
+        return access.recordUsage(batch);
+      },
+    });
+    closers.push(() =>
+      recorder.close().catch((e: unknown) => log(`metering: usage counted since the last flush could not be recorded: ${e instanceof Error ? e.message : String(e)}`)),
+    );
+
     // One replicator per served region engine: each drains its own region's outbox.
     const replicators = new Map([...engines].map(([id, engine]) => [id, startReplicator({
         engine,
         log,
+        usage: recorder,
         resolveDestination: async (bucket) => {
           const entry = await directory.lookupFresh(bucket);
           if (!entry) throw fail('NoSuchBucket', `The replication destination bucket ${bucket} does not exist`, { resource: `/${bucket}` });
@@ -191,6 +209,10 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       ...(mandatory ? { mandatoryResidency: mandatory } : {}),
     });
     placementRef = router;
+    const usage = createUsageSource({
+      regions: () => regions.values(),
+      storedByOwner: (owner) => router.usageByOwner(owner),
+    });
 
     // Startup recovery ran already; while serving, blobs orphaned by a crashed peer process (or a
     // failed best-effort delete) are collected periodically, with the store's grace period.
@@ -205,7 +227,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     const onInternalError = (err: unknown, id: string) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const quotas = new QuotaGuard({
       accounts,
-      storedBytes: async (owner) => (await router.usageByOwner(owner)).bytes,
+      metering: usage,
       bucketCount: async (owner) => (await directory.list(owner)).length,
       // Each cluster worker holds its share of an account's request rate (see QuotaGuard).
       processes: config.workers > 0 ? config.workers : availableParallelism(),
@@ -216,7 +238,8 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       credentials,
       accounts,
       quotas,
-      accessRecorder: recorder,
+      accessRecorder: accessRecorder,
+      usage: recorder,
       region: config.region ?? topology.defaultRegion,
       regions: topology.regions.map((r) => r.id),
       domains: config.domains,
@@ -249,7 +272,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
         maxResultBytes: config.queryMaxResultMb * 1024 * 1024,
         maxConcurrentPerAccount: config.queryConcurrency,
       },
-      ...(opts.usage ? { usage: opts.usage } : {}),
+      usage: recorder,
     });
     await analyticsService.start();
     closers.push(() => analyticsService.close());
@@ -281,7 +304,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       ? createInternalApi({
         clusterSecret,
         knownNodes: [...topology.regions.map((r) => r.id), CONTROL_PLANE_NODE_ID],
-        ...(hostsDirectory ? { directory, tenancy: { credentials, accounts, recorder } } : {}),
+        ...(hostsDirectory ? { directory, tenancy: { credentials, accounts, recorder: accessRecorder } } : {}),
         regions: local,
         onInternalError,
       })
@@ -309,6 +332,8 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       root: localAccounts?.root,
       topology,
       replication: () => [...replicators.values()].map((r) => r.stats()),
+      usage,
+      recorder,
       async close() {
         await server.close(config.shutdownTimeoutMs);
         await closeAll();

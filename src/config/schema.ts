@@ -36,6 +36,8 @@ export interface Config {
   queryMaxResultMb: number;
   /** Analytics: queries one account may run at once. */
   queryConcurrency: number;
+  /** How often request counts are flushed to the metadata store: the most a kill -9 can lose. */
+  meteringFlushMs: number;
 }
 
 export interface FieldSpec {
@@ -75,4 +77,5 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'queryThreads', flag: '--query-threads', env: 'SOVRA_QUERY_THREADS', kind: 'int', doc: 'Analytics: worker threads per query', default: () => 2 },
   { key: 'queryMaxResultMb', flag: '--query-max-result', env: 'SOVRA_QUERY_MAX_RESULT_MB', kind: 'int', doc: 'Analytics: largest result a query may return or write, MiB', default: () => 1024 },
   { key: 'queryConcurrency', flag: '--query-concurrency', env: 'SOVRA_QUERY_CONCURRENCY', kind: 'int', doc: 'Analytics: queries one account may run at once (per process)', default: () => 4 },
+  { key: 'meteringFlushMs', flag: '--metering-flush', env: 'SOVRA_METERING_FLUSH_MS', kind: 'int', doc: 'How often request and transfer counts are written to the metadata store, ms (what a kill -9 can lose at most)', default: () => 1000 },
 ];

@@ -94,6 +94,10 @@ export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
       return { info: toObjectInfo(opened.source), tags: opened.source.tags, ...(opened.range ? { range: opened.range } : {}), body: opened.stream };
     },
     putReplica: (input) => putReplica(ctx, input),
+    async recordUsage(batch) {
+      await ctx.meta.write((tx) => tx.usage.addCounters(batch));
+    },
+    readUsage: (q) => ctx.meta.read((tx) => tx.usage.hours(q)),
 
     close() {
       closing ??= (async () => {

@@ -4,7 +4,9 @@
  * engine knows nothing of HTTP, XML or signatures.
  */
 import type { Readable } from 'node:stream';
-import type { ReplicationConfigRecord, ReplicationRuleRecord } from '../meta/types.js';
+import type { HourlyUsage, ReplicationConfigRecord, ReplicationRuleRecord, UsageBatch, UsageHoursQuery } from '../meta/types.js';
+
+export type { HourlyUsage, UsageBatch, UsageHoursQuery } from '../meta/types.js';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 export type ChecksumType = 'COMPOSITE' | 'FULL_OBJECT';
@@ -516,4 +518,8 @@ export interface RegionEngine extends StorageEngine {
    * same version id again is a no-op; bytes that do not match etag/checksum/size are refused.
    */
   putReplica(input: ReplicaWrite): Promise<void>;
+  /** Adds a recorder's batch of hourly counters durably; a batch id already applied is a no-op. */
+  recordUsage(batch: UsageBatch): Promise<void>;
+  /** This region's hourly usage (stored figures plus storage accrued up to q.now). */
+  readUsage(q: UsageHoursQuery): Promise<HourlyUsage[]>;
 }

@@ -36,6 +36,11 @@ export interface ProtocolResponse {
    * their names must be announced in a `trailer` header.
    */
   trailers?: () => Record<string, string>;
+  /**
+   * Called once when the response is over (sent, or the client went away), with the body
+   * bytes handed to the connection. For metering.
+   */
+  sent?: (bodyBytes: number) => void;
 }
 
 export function header(headers: HeaderMap, name: string): string | undefined {
