@@ -124,7 +124,11 @@ function exchange(agent: http.Agent, port: number, method: string, path: string,
 /** One keep-alive connection per serving process, found by opening connections until each has answered one. */
 async function connectionPerProcess(port: number, processes: number): Promise<Map<string, http.Agent>> {
   const found = new Map<string, http.Agent>();
-  for (let round = 0; round < 50 && found.size < processes; round++) {
+  // A process just (re)started takes connections only once it is ready, which on a loaded
+  // machine can take seconds: keep trying for a while, pausing between bursts.
+  const until = Date.now() + 30_000;
+  for (let round = 0; found.size < processes && (round < 50 || Date.now() < until); round++) {
+    if (round > 0) await sleep(100);
     // A burst of new connections at once: each process accepts some of them.
     const agents = Array.from({ length: 8 }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
     const replies = await Promise.all(agents.map((a) => exchange(a, port, 'GET', '/')));
