@@ -6,7 +6,7 @@
 import type { SelectRequest } from './request.js';
 import { outputQuery } from './output.js';
 import { sourceRelation, type SourceFile } from './source.js';
-import { parseSelectSql } from './sql.js';
+import type { SelectQuery } from './sql.js';
 import { translateSelect, type Column } from './translate.js';
 
 export type Row = readonly (string | null)[];
@@ -19,8 +19,7 @@ export interface SqlRunner {
   rows(sql: string): AsyncIterable<Row>;
 }
 
-export async function planSelect(req: SelectRequest, file: SourceFile, runner: SqlRunner): Promise<string> {
-  const query = parseSelectSql(req.expression);
+export async function planSelect(req: SelectRequest, query: SelectQuery, file: SourceFile, runner: SqlRunner): Promise<string> {
   const source = sourceRelation(req.input, file, query.fromPath);
   const columns = await runner.describe(`SELECT * FROM ${source}`);
   const t = translateSelect(query, req.input, columns, source);

@@ -40,7 +40,7 @@ function request(expression: string, input: string, output = '<CSV/>', extra = '
 
 async function select(file: string, expression: string, input: string, output = '<CSV/>', opts: { gzip?: boolean; array?: boolean } = {}): Promise<string> {
   const req = request(expression, input, output);
-  const sql = await planSelect(req, { path: join(dir, file), compression: opts.gzip ? 'GZIP' : 'NONE', topLevelArray: opts.array ?? false }, runner());
+  const sql = await planSelect(req, parseSelectSql(req.expression), { path: join(dir, file), compression: opts.gzip ? 'GZIP' : 'NONE', topLevelArray: opts.array ?? false }, runner());
   const write = recordWriter(req.output);
   let out = '';
   for await (const row of runner().rows(sql) as AsyncIterable<Row>) out += write(row);

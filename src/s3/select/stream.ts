@@ -7,9 +7,9 @@
 import { Readable } from 'node:stream';
 import { isAppError } from '../../core/errors.js';
 import { S3_ERRORS } from '../errors.js';
+import type { Row } from './plan.js';
 import { contEvent, endEvent, errorEvent, progressEvent, recordsEvent, statsEvent, type ScanStats } from './event-stream.js';
 
-export type Row = readonly (string | null)[];
 
 export interface StreamOptions {
   /** Formats one row as output bytes (record delimiter included). */
