@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ADMIN_PREFIX, createAdminApi } from '../admin/admin-api.js';
+import { AnalyticsService, createAnalyticsApi } from '../analytics/index.js';
+import type { UsageRecorder } from '../metering/model.js';
 import { jsonError } from '../admin/json.js';
 import type { Config } from '../config/index.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/index.js';
@@ -21,7 +23,7 @@ import type { BucketDirectory, RegionAccess } from '../placement/ports.js';
 import { createRegionalStorage } from '../placement/regional-storage.js';
 import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import { checkDirectoryFitsTopology, reconcileRegion } from '../placement/startup-checks.js';
-import { parseZones } from '../residency/policy.js';
+import { findRegion, isWithin, parseZones, regionAllowed } from '../residency/policy.js';
 import { checkClusterSecret, CONTROL_PLANE_NODE_ID, createInternalApi, HttpBucketDirectory, HttpTenancy, RemoteRegion } from '../internal/index.js';
 import { startReplicator, type ReplicationStats } from '../replication/replicator.js';
 import { createS3Service } from '../s3/index.js';
@@ -42,6 +44,8 @@ export interface StartOptions {
   minPartSize?: number;
   /** A topology object instead of config.topology (tests). */
   topology?: Topology;
+  /** Where analytics queries report bytes scanned and query time (undefined: not metered). */
+  usage?: UsageRecorder;
 }
 
 export interface RunningApp {
@@ -206,7 +210,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       // Each cluster worker holds its share of an account's request rate (see QuotaGuard).
       processes: config.workers > 0 ? config.workers : availableParallelism(),
     });
-    const s3 = createS3Service({
+    const s3Deps = {
       engine: router,
       placement: router,
       credentials,
@@ -225,7 +229,30 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
           return endpoint === undefined ? undefined : forwardRequest(req, endpoint, nodeId);
         },
       }),
+    };
+    const s3 = createS3Service(s3Deps);
+    // SQL over objects: one DuckDB per query, its scratch files beside the data (hard links to blobs).
+    const analyticsService = new AnalyticsService({
+      scratchRoot: join(config.dataDir, 'analytics-scratch'),
+      residency: {
+        regionAllowed: (id, zones) => {
+          const r = findRegion(topology, id);
+          return r !== undefined && regionAllowed(r, zones);
+        },
+        isWithin: (zones, outer) => isWithin(topology, zones, outer),
+      },
+      localRegion: config.region ?? topology.defaultRegion,
+      limits: {
+        timeoutMs: config.queryTimeoutMs,
+        memoryBytes: config.queryMemoryMb * 1024 * 1024,
+        threads: config.queryThreads,
+        maxResultBytes: config.queryMaxResultMb * 1024 * 1024,
+        maxConcurrentPerAccount: config.queryConcurrency,
+      },
+      ...(opts.usage ? { usage: opts.usage } : {}),
     });
+    closers.push(() => analyticsService.close());
+    const analytics = createAnalyticsApi({ s3: s3Deps, service: analyticsService, regions: topology.regions.map((r) => r.id), defaultRegion: config.region ?? topology.defaultRegion });
     // Accounts are managed where they are kept (embedded server or control plane); a region node
     // serves the regions and its buckets' residency, and passes the rest on to the control plane.
     const admin = createAdminApi({
@@ -271,6 +298,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
             return jsonError(fail('Unavailable', `The control plane, which keeps the accounts, cannot be reached from this region node (${reason}); try again.`), req.requestId);
           });
         }
+        if (analytics.matches(req)) return analytics.handle(req);
         return s3.handle(req);
       },
     });

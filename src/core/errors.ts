@@ -135,6 +135,17 @@ export const ErrorCodes = {
   EvaluatorLikePatternInvalidEscapeSequence: 'EvaluatorLikePatternInvalidEscapeSequence',
   AmbiguousFieldName: 'AmbiguousFieldName',
   ParseInvalidContextForWildcardInSelectList: 'ParseInvalidContextForWildcardInSelectList',
+  // analytics (SQL over objects)
+  InvalidQuery: 'InvalidQuery',
+  QueryRefused: 'QueryRefused',
+  MalformedObject: 'MalformedObject',
+  ResidencyConflict: 'ResidencyConflict',
+  QueryTimeout: 'QueryTimeout',
+  QueryCancelled: 'QueryCancelled',
+  QueryMemoryExceeded: 'QueryMemoryExceeded',
+  ResultTooLarge: 'ResultTooLarge',
+  TooManyQueries: 'TooManyQueries',
+  NoSuchQuery: 'NoSuchQuery',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -412,6 +412,21 @@ export interface ReplicaWrite {
   signal?: AbortSignal;
 }
 
+export interface ObjectFileInput {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  /** Where the file goes: a path that does not exist yet, on the data directory's filesystem for a zero-copy link. */
+  path: string;
+  signal?: AbortSignal;
+}
+
+export interface ObjectFileResult {
+  info: ObjectInfo;
+  /** True when the file is a hard link to the stored blob (no bytes copied): it must only be read. */
+  linked: boolean;
+}
+
 /**
  * Everything the S3 layer may ask of storage. Every method throws AppError with
  * the precise code (NoSuchBucket, NoSuchKey, PreconditionFailed, ...).
@@ -456,6 +471,12 @@ export interface StorageEngine {
   putObjectAcl(input: { bucket: string; key: string; versionId?: string; acl: CannedAcl }): Promise<{ versionId: string }>;
   listObjects(input: ListObjectsInput): Promise<ListObjectsResult>;
   listObjectVersions(input: ListVersionsInput): Promise<ListVersionsResult>;
+  /**
+   * The version's bytes as a file at `path` (GetObject's errors), for file-based readers such
+   * as the analytics engine; the caller deletes the file. Only a region's own engine can:
+   * the router answers PermanentRedirect for a bucket held elsewhere.
+   */
+  objectFile(input: ObjectFileInput): Promise<ObjectFileResult>;
 
   createMultipartUpload(input: CreateMultipartInput): Promise<MultipartUpload>;
   uploadPart(input: UploadPartInput): Promise<PartInfo>;

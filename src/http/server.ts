@@ -61,6 +61,13 @@ async function writeResponse(res: http.ServerResponse, out: ProtocolResponse, me
   }
   if (body instanceof Readable) {
     res.writeHead(out.status, out.headers);
+    if (out.trailers) {
+      const trailers = out.trailers;
+      await pipeline(body, res, { end: false });
+      res.addTrailers(trailers());
+      res.end();
+      return;
+    }
     await pipeline(body, res);
     return;
   }
