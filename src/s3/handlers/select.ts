@@ -3,9 +3,9 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_SelectObjectContent.html
  *
  * The request's SQL is translated to one DuckDB query over the object (s3/select/);
- * errors found before any output (a bad request, a refused expression, an unknown
- * column, a failure on the first rows) are S3 XML errors; later ones arrive as an
- * error event in the stream.
+ * errors found while planning (a bad request, a refused expression, an unknown
+ * column, an unreadable object) are S3 XML errors; failures on the data while it
+ * is scanned (a CAST, a malformed record) arrive as an error event, as on AWS.
  */
 import { open as openFile } from 'node:fs/promises';
 import { fail } from '../../core/errors.js';
@@ -47,6 +47,7 @@ async function rangeFor(req: SelectRequest, ctx: S3Context): Promise<{ start: nu
   if (!req.scanRange) return undefined;
   const head = await ctx.deps.engine.headObject({ bucket: bucketOf(ctx), key: keyOf(ctx) });
   const size = head.info.size;
+  if (size === 0) return undefined;
   const start = req.scanRange.start ?? Math.max(0, size - (req.scanRange.end ?? 0));
   const end = req.scanRange.start === undefined ? size - 1 : Math.min(req.scanRange.end ?? size - 1, size - 1);
   if (start >= size && size > 0) throw fail('InvalidScanRange', 'The provided scan range is not valid: Start is beyond the end of the object.');
@@ -63,20 +64,17 @@ export async function selectObjectContent(ctx: S3Context): Promise<ProtocolRespo
   }
   const range = await rangeFor(req, ctx);
   const session: SelectSession = await backend.open({ bucket: bucketOf(ctx), key: keyOf(ctx), ...(range ? { range } : {}), signal: ctx.req.signal });
-  let rows: AsyncIterator<readonly (string | null)[]>;
-  let first: IteratorResult<readonly (string | null)[]>;
+  let sql: string;
   let processed = session.bytesScanned;
   try {
     const seen = await inspect(session.file, req.compression);
     if (seen.uncompressed !== undefined) processed = seen.uncompressed;
-    const sql = await planSelect(req, query, { path: session.file, compression: req.compression, topLevelArray: seen.topLevelArray }, session);
-    rows = session.rows(sql)[Symbol.asyncIterator]();
-    first = await rows.next();
+    sql = await planSelect(req, query, { path: session.file, compression: req.compression, topLevelArray: seen.topLevelArray }, session);
   } catch (err) {
     await session.close();
     throw selectErrorOf(err);
   }
-  const body = selectEventStream(first, rows, {
+  const body = selectEventStream(session.rows(sql)[Symbol.asyncIterator](), {
     format: recordWriter(req.output),
     requestProgress: req.requestProgress,
     bytesScanned: session.bytesScanned,

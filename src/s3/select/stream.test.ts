@@ -56,9 +56,7 @@ const base = { format, requestProgress: false, bytesScanned: 100, bytesProcessed
 describe('Select event stream from query rows', () => {
   it('sends the records in chunks, then Stats and End', async () => {
     const rows: Row[] = Array.from({ length: 50 }, (_, i) => [String(i), 'x'.repeat(10)]);
-    const it = rowsOf(rows);
-    const first = await it.next();
-    const evs = await collect(selectEventStream(first, it, { ...base, chunkBytes: 100 }));
+    const evs = await collect(selectEventStream(rowsOf(rows), { ...base, chunkBytes: 100 }));
     const records = evs.filter((e) => e.type === 'Records');
     assert.ok(records.length > 5, 'several Records events');
     assert.equal(records.map((e) => e.body).join(''), rows.map(format).join(''));
@@ -68,15 +66,13 @@ describe('Select event stream from query rows', () => {
   });
 
   it('adds a final Progress when asked; an empty result is Stats and End only', async () => {
-    const it = rowsOf([]);
-    const evs = await collect(selectEventStream(await it.next(), it, { ...base, requestProgress: true }));
+    const evs = await collect(selectEventStream(rowsOf([]), { ...base, requestProgress: true }));
     assert.deepEqual(evs.map((e) => e.type), ['Progress', 'Stats', 'End']);
     assert.match(evs[0]!.body, /<Progress xmlns=""><BytesScanned>100<\/BytesScanned>/);
   });
 
   it('ends with an error event after the rows already sent when a later row fails', async () => {
-    const it = rowsOf([['a'], ['b'], ['c']], 2);
-    const evs = await collect(selectEventStream(await it.next(), it, base));
+    const evs = await collect(selectEventStream(rowsOf([['a'], ['b'], ['c']], 2), base));
     assert.deepEqual(evs.map((e) => e.type), ['Records', 'error']);
     assert.equal(evs[0]!.body, 'a\nb\n');
     assert.equal(evs[1]!.code, 'CastFailed');
@@ -90,8 +86,7 @@ describe('Select event stream from query rows', () => {
       await gate; // the next row comes only once a keep-alive was seen
       yield ['second'];
     }
-    const it = slow();
-    const evs = await collect(selectEventStream(await it.next(), it, { ...base, keepAliveMs: 5 }), (e) => {
+    const evs = await collect(selectEventStream(slow(), { ...base, keepAliveMs: 5 }), (e) => {
       if (e.type === 'Cont') release();
     });
     const types = evs.map((e) => e.type);
@@ -102,9 +97,7 @@ describe('Select event stream from query rows', () => {
 
   it('closes the session however the stream ends', async () => {
     let closed = 0;
-    const it = rowsOf([['a']], 0);
-    const first: IteratorResult<Row> = { done: false, value: ['z'] };
-    await collect(selectEventStream(first, it, { ...base, onClose: () => closed++ }));
+    await collect(selectEventStream(rowsOf([['a']], 0), { ...base, onClose: () => closed++ }));
     assert.equal(closed, 1);
   });
 });

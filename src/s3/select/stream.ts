@@ -32,10 +32,11 @@ export const DEFAULT_CHUNK_BYTES = 256 * 1024;
 export const DEFAULT_KEEP_ALIVE_MS = 5000;
 
 /**
- * The first row is pulled by the caller before the response starts, so that an
- * error there is still an ordinary S3 error; `first` is that result.
+ * The stream starts once the query is planned (a refused expression or an unknown
+ * column is an ordinary S3 error before it); the scan runs while it is open, so a
+ * long one is kept alive, and a failure on the data is an error event, as on AWS.
  */
-export function selectEventStream(first: IteratorResult<Row>, rows: AsyncIterator<Row>, o: StreamOptions): Readable {
+export function selectEventStream(rows: AsyncIterator<Row>, o: StreamOptions): Readable {
   const chunkBytes = o.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const keepAliveMs = o.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
   let returned = 0;
@@ -56,14 +57,9 @@ export function selectEventStream(first: IteratorResult<Row>, rows: AsyncIterato
       return recordsEvent(payload);
     };
     try {
-      let r = first;
       for (;;) {
-        if (r.done) break;
-        const rec = o.format(r.value);
-        pending.push(rec);
-        pendingBytes += rec.length;
-        if (pendingBytes >= chunkBytes) yield flush();
         // Wait for the next row, sending keep-alives while the scan is silent.
+        let r: IteratorResult<Row>;
         const next = rows.next();
         let timer: NodeJS.Timeout | undefined;
         for (;;) {
@@ -78,6 +74,11 @@ export function selectEventStream(first: IteratorResult<Row>, rows: AsyncIterato
           yield contEvent();
           if (o.requestProgress) yield progressEvent(stats(false));
         }
+        if (r.done) break;
+        const rec = o.format(r.value);
+        pending.push(rec);
+        pendingBytes += Buffer.byteLength(rec);
+        if (pendingBytes >= chunkBytes) yield flush();
       }
       if (pendingBytes > 0) yield flush();
       if (o.requestProgress) yield progressEvent(stats(true));
