@@ -9,6 +9,7 @@
  *   BENCH_QUICK=1 npm run bench:analytics        500,000 rows, 3 runs per query
  *   BENCH_ROWS=2000000 BENCH_RUNS=5              size and repetitions
  *   BENCH_INPUTS=parquet                         parquet, csv or both (default)
+ *   BENCH_KEEP=1                                 keep the generated data and the results (path printed)
  *
  * Fairness: direct DuckDB gets the limits Sovra gives each query (threads, memory_limit), a
  * fresh in-memory instance per run like Sovra's per-query sandbox, and writes its result to a
@@ -40,12 +41,17 @@ const MiB = 2 ** 20;
 export const LIMITS = { threads: 2, memoryBytes: 1024 * MiB };
 
 const BUCKET = 'bench';
+/**
+ * Money is summed as DECIMAL: CSV's sniffer reads it as DOUBLE, and a parallel DOUBLE sum
+ * depends on the order threads finish in, so two runs of the same engine could differ.
+ */
 const QUERIES: Record<string, string> = {
-  aggregate: `SELECT store_id, count(*) AS sales, sum(quantity) AS units, sum(amount) AS revenue, avg(unit_price) AS avg_price
+  aggregate: `SELECT store_id, count(*) AS sales, sum(quantity) AS units, sum(CAST(amount AS DECIMAL(12,2))) AS revenue,
+  avg(CAST(unit_price AS DECIMAL(10,2))) AS avg_price
 FROM {sales} GROUP BY store_id ORDER BY store_id`,
   filter: `SELECT sale_id, sale_date, store_id, customer, quantity, amount
 FROM {sales} WHERE product_id = 421 AND quantity >= 8 AND sale_date BETWEEN DATE '2024-03-01' AND DATE '2024-09-30' ORDER BY sale_id`,
-  join: `SELECT p.category, count(*) AS sales, sum(s.amount) AS revenue
+  join: `SELECT p.category, count(*) AS sales, sum(CAST(s.amount AS DECIMAL(12,2))) AS revenue
 FROM {sales} AS s JOIN {products} AS p ON s.product_id = p.product_id GROUP BY p.category ORDER BY p.category`,
 };
 
@@ -139,7 +145,8 @@ function viaSovra(s: SovraServer, signer: SigV4Signer, agent: http.Agent, sql: s
 async function sameContent(a: string, b: string, fmt: 'parquet' | 'csv'): Promise<boolean> {
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
-  const rel = (f: string) => (fmt === 'parquet' ? `read_parquet(${sqlString(f)})` : `read_csv(${sqlString(f)}, header=true, all_varchar=true)`);
+  // CSV is read back with its types, so 0.1 and 0.10000000000000000 compare as the same number.
+  const rel = (f: string) => (fmt === 'parquet' ? `read_parquet(${sqlString(f)})` : `read_csv(${sqlString(f)}, header=true)`);
   const numbered = (f: string) => `(SELECT row_number() OVER () AS rn, * FROM ${rel(f)})`;
   const r = await c.runAndReadAll(`SELECT (SELECT count(*) FROM ${rel(a)}) = (SELECT count(*) FROM ${rel(b)})
     AND NOT EXISTS (SELECT * FROM ${numbered(a)} EXCEPT ALL SELECT * FROM ${numbered(b)})`);
@@ -184,7 +191,8 @@ async function main(): Promise<number> {
       removeServerDirs(server);
       server = undefined;
     }
-    rmSync(work, { recursive: true, force: true });
+    if (env.BENCH_KEEP === '1') console.log(`# kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stop().finally(() => process.exit(130)));
   const results: Result[] = [];
