@@ -9,6 +9,7 @@
  *   BENCH_QUICK=1 npm run bench:analytics        500,000 rows, 3 runs per query
  *   BENCH_ROWS=2000000 BENCH_RUNS=5              size and repetitions
  *   BENCH_INPUTS=parquet                         parquet, csv or both (default)
+ *   BENCH_THREADS=2 BENCH_MEMORY_MB=1024         per-query limits on both sides (Sovra's defaults)
  *   BENCH_KEEP=1                                 keep the generated data and the results (path printed)
  *
  * Fairness: direct DuckDB gets the limits Sovra gives each query (threads, memory_limit), a
@@ -37,8 +38,8 @@ const PRODUCTS = 1000;
 const STORES = 200;
 const MAX_OVERHEAD = 0.10;
 const MiB = 2 ** 20;
-/** The per-query limits Sovra's analytics engine applies by default (src/analytics/limits.ts). */
-export const LIMITS = { threads: 2, memoryBytes: 1024 * MiB };
+/** Per-query limits, given to Sovra (SOVRA_QUERY_THREADS / _MEMORY_MB) and to direct DuckDB alike. */
+const LIMITS = { threads: Number(env.BENCH_THREADS ?? 2), memoryBytes: Number(env.BENCH_MEMORY_MB ?? 1024) * MiB };
 
 const BUCKET = 'bench';
 /**
@@ -206,7 +207,7 @@ async function main(): Promise<number> {
     sizes = await generate(data);
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
     console.log(`# generated in ${((Date.now() - t) / 1000).toFixed(1)} s: ${Object.entries(sizes).map(([k, v]) => `${k} ${(v / MiB).toFixed(1)} MiB`).join(', ')} (total ${(total / MiB).toFixed(0)} MiB)`);
-    server = await startSovra();
+    server = await startSovra({ env: { SOVRA_QUERY_THREADS: String(LIMITS.threads), SOVRA_QUERY_MEMORY_MB: String(LIMITS.memoryBytes / MiB) } });
     console.log(`# sovra on ${server.url}, data ${server.dataDir}`);
     t = Date.now();
     await upload(server, data, INPUTS.flatMap((f) => [`sales.${f}`, `products.${f}`]));
