@@ -10,6 +10,7 @@
  *   BENCH_ROWS=2000000 BENCH_RUNS=5              size and repetitions
  *   BENCH_INPUTS=parquet                         parquet, csv or both (default)
  *   BENCH_THREADS=2 BENCH_MEMORY_MB=1024         per-query limits on both sides (Sovra's defaults)
+ *   BENCH_PART_MB=64                             multipart part size for the upload; 0: one PUT per file
  *   BENCH_KEEP=1                                 keep the generated data and the results (path printed)
  *
  * Fairness: direct DuckDB gets the limits Sovra gives each query (threads, memory_limit), a
@@ -17,7 +18,7 @@
  * file with COPY, where Sovra streams it to this client over loopback HTTP. Both read the same
  * bytes: Sovra's query file is a hard link to the stored object, so the page cache is shared.
  */
-import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,14 +31,20 @@ import { repoRoot, removeServerDirs, startSovra, type SovraServer } from '../tes
 import { machine, table } from './report.js';
 
 const env = process.env;
+const MiB = 2 ** 20;
 const QUICK = env.BENCH_QUICK === '1';
 const ROWS = Number(env.BENCH_ROWS ?? (QUICK ? 500_000 : 10_000_000));
 const RUNS = Number(env.BENCH_RUNS ?? (QUICK ? 3 : 5));
 const INPUTS = (env.BENCH_INPUTS ?? 'parquet,csv').split(',').map((s) => s.trim()) as Array<'parquet' | 'csv'>;
+/**
+ * Upload part size; 0 uploads every file in one PUT (up to S3's 5 GiB). A one-PUT object is
+ * one blob the engine hard-links into the query's scratch directory; a multipart object of
+ * several parts is copied into it on every query, and that copy is part of what is measured.
+ */
+const PART_BYTES = Number(env.BENCH_PART_MB ?? 64) * MiB;
 const PRODUCTS = 1000;
 const STORES = 200;
 const MAX_OVERHEAD = 0.10;
-const MiB = 2 ** 20;
 /** Per-query limits, given to Sovra (SOVRA_QUERY_THREADS / _MEMORY_MB) and to direct DuckDB alike. */
 const LIMITS = { threads: Number(env.BENCH_THREADS ?? 2), memoryBytes: Number(env.BENCH_MEMORY_MB ?? 1024) * MiB };
 
@@ -98,7 +105,12 @@ async function upload(s: SovraServer, dir: string, names: string[]): Promise<voi
   await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
   for (const name of names) {
     const started = Date.now();
-    await new Upload({ client, params: { Bucket: BUCKET, Key: name, Body: createReadStream(path.join(dir, name)) }, partSize: 64 * MiB, queueSize: 2 }).done();
+    const file = path.join(dir, name);
+    if (PART_BYTES === 0 || statSync(file).size <= PART_BYTES) {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: name, Body: createReadStream(file), ContentLength: statSync(file).size }));
+    } else {
+      await new Upload({ client, params: { Bucket: BUCKET, Key: name, Body: createReadStream(file) }, partSize: PART_BYTES, queueSize: 2 }).done();
+    }
     console.log(`  uploaded ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   client.destroy();
@@ -183,6 +195,7 @@ async function main(): Promise<number> {
   const m = machine();
   console.log(`# machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.kernel}`);
   console.log(`# ${ROWS.toLocaleString('en')} sales rows, ${RUNS} runs per query, inputs ${INPUTS.join(', ')}${QUICK ? ' (QUICK)' : ''}`);
+  console.log(`# upload: ${PART_BYTES === 0 ? 'one PUT per file' : `multipart, ${PART_BYTES / MiB} MiB parts, for files larger than that`}`);
   console.log(`# direct DuckDB: fresh instance per run, threads=${LIMITS.threads}, memory_limit=${LIMITS.memoryBytes / MiB} MiB (Sovra's per-query limits)`);
   const work = mkdtempSync(path.join(os.tmpdir(), 'sovra-analytics-bench-'));
   let server: SovraServer | undefined;
@@ -259,7 +272,7 @@ async function main(): Promise<number> {
     r.query, r.input, ms(r.directMedianMs), ms(r.sovraMedianMs), pct(r.overhead), String(r.resultBytes),
     r.byteIdentical ? 'yes' : 'no', r.contentIdentical ? 'yes' : 'no', r.pass === null ? '-' : r.pass ? 'PASS' : 'FAIL',
   ])));
-  const json = { when: new Date().toISOString(), machine: m, quick: QUICK, rows: ROWS, runs: RUNS, limits: LIMITS, sizes, results };
+  const json = { when: new Date().toISOString(), machine: m, quick: QUICK, rows: ROWS, runs: RUNS, limits: LIMITS, partBytes: PART_BYTES, sizes, results };
   const out = path.join(repoRoot(), 'bench', 'results', 'analytics-latest.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(json, null, 2) + '\n');
