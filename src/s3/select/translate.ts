@@ -68,10 +68,7 @@ class Translator {
     return this.input.format === 'CSV' ? `coalesce(${sql}, '')` : sql;
   }
 
-  private resolveColumn(step: PathStep): { sql: string; kind: Kind; name: string } | undefined {
-    if ('index' in step || 'wildcard' in step) {
-      throw fail('ParseInvalidPathComponent', 'The SQL expression contains a path component that is not valid');
-    }
+  private resolveColumn(step: { name: string; quoted: boolean }): { sql: string; kind: Kind; name: string } | undefined {
     const pos = /^_([0-9]+)$/.exec(step.name);
     const exact = this.columns.filter((c) => c.name === step.name);
     if (pos && this.positional() && exact.length === 0) {
@@ -102,10 +99,12 @@ class Translator {
     }
     const head = steps[0]!;
     if ('wildcard' in head) throw fail('ParseInvalidContextForWildcardInSelectList', 'The use of * in the SELECT list in the SQL expression is not valid');
+    if ('index' in head) throw fail('ParseInvalidPathComponent', 'A path must start with a field name, not an index');
     const col = this.resolveColumn(head);
     if (col === undefined) {
-      if (this.input.format === 'JSON') return { sql: 'NULL', kind: 'other', agg: false, name: 'name' in head ? head.name : undefined } as Typed;
-      throw fail('EvaluatorBindingDoesNotExist', `A column name or a path provided does not exist in the SQL expression: ${'name' in head ? head.name : ''}`);
+      // A JSON record without the field: S3's MISSING, which Sovra reads as NULL.
+      if (this.input.format === 'JSON') return { sql: 'NULL', kind: 'other', agg: false, name: head.name };
+      throw fail('EvaluatorBindingDoesNotExist', `A column name or a path provided does not exist in the SQL expression: ${head.name}`);
     }
     let sql = col.sql;
     let kind = col.kind;
