@@ -11,6 +11,7 @@
  *   BENCH_INPUTS=parquet                         parquet, csv or both (default)
  *   BENCH_THREADS=2 BENCH_MEMORY_MB=1024         per-query limits on both sides (Sovra's defaults)
  *   BENCH_PART_MB=64                             multipart part size for the upload; 0: one PUT per file
+ *   BENCH_WORKERS=1                              Sovra's worker processes (default: its own, one per core)
  *   BENCH_KEEP=1                                 keep the generated data and the results (path printed)
  *
  * Fairness: direct DuckDB gets the limits Sovra gives each query (threads, memory_limit), a
@@ -154,6 +155,15 @@ function viaSovra(s: SovraServer, signer: SigV4Signer, agent: http.Agent, sql: s
   });
 }
 
+/** The query's own figures: GET /analytics/v1/queries/{id} (state, bytes scanned, server-side time, rows). */
+async function queryStatus(s: SovraServer, signer: SigV4Signer, id: string): Promise<{ state: string; bytesScanned: number; elapsedMs: number; rows: number }> {
+  const p = `/analytics/v1/queries/${id}`;
+  const signed = signer.sign({ method: 'GET', host: `${s.host}:${s.port}`, path: p, payloadHash: sha256Hex('') });
+  const r = await fetch(`${s.url}${signed.path}`, { headers: signed.headers });
+  if (!r.ok) throw new Error(`GET ${p}: HTTP ${r.status} ${(await r.text()).slice(0, 300)}`);
+  return (await r.json()) as { state: string; bytesScanned: number; elapsedMs: number; rows: number };
+}
+
 /** Whether two results hold the same rows in the same order (read back by DuckDB). */
 async function sameContent(a: string, b: string, fmt: 'parquet' | 'csv'): Promise<boolean> {
   const db = await DuckDBInstance.create(':memory:');
@@ -185,6 +195,9 @@ interface Result {
   sovraMedianMs: number;
   overhead: number;
   resultBytes: number;
+  /** From the last run's GET /analytics/v1/queries/{id}. */
+  server?: { state: string; bytesScanned: number; elapsedMs: number; rows: number };
+  statusError?: string;
   byteIdentical: boolean;
   contentIdentical: boolean;
   pass: boolean | null;
@@ -220,7 +233,9 @@ async function main(): Promise<number> {
     sizes = await generate(data);
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
     console.log(`# generated in ${((Date.now() - t) / 1000).toFixed(1)} s: ${Object.entries(sizes).map(([k, v]) => `${k} ${(v / MiB).toFixed(1)} MiB`).join(', ')} (total ${(total / MiB).toFixed(0)} MiB)`);
-    server = await startSovra({ env: { SOVRA_QUERY_THREADS: String(LIMITS.threads), SOVRA_QUERY_MEMORY_MB: String(LIMITS.memoryBytes / MiB) } });
+    server = await startSovra({
+      env: { SOVRA_QUERY_THREADS: String(LIMITS.threads), SOVRA_QUERY_MEMORY_MB: String(LIMITS.memoryBytes / MiB), ...(env.BENCH_WORKERS ? { SOVRA_WORKERS: env.BENCH_WORKERS } : {}) },
+    });
     console.log(`# sovra on ${server.url}, data ${server.dataDir}`);
     t = Date.now();
     await upload(server, data, INPUTS.flatMap((f) => [`sales.${f}`, `products.${f}`]));
@@ -241,9 +256,17 @@ async function main(): Promise<number> {
             r.error = e.message.replace(/\s+/g, ' ').slice(0, 300);
             return false;
           });
+          let lastId: string | undefined;
           for (let i = 0; i < RUNS; i++) {
             r.directMs.push(await direct(local, input, dOut));
-            if (sovraOk) r.sovraMs.push((await viaSovra(server, signer, agent, remote, input, sOut)).ms);
+            if (!sovraOk) continue;
+            const run = await viaSovra(server, signer, agent, remote, input, sOut);
+            r.sovraMs.push(run.ms);
+            lastId = run.queryId;
+          }
+          if (lastId !== undefined) {
+            // Informational: a failure here (another worker process answering) is reported, not fatal.
+            await queryStatus(server, signer, lastId).then((st) => (r.server = st), (e: Error) => (r.statusError = e.message.replace(/\s+/g, ' ').slice(0, 200)));
           }
           r.directMedianMs = median(r.directMs);
           if (!sovraOk) throw new Error(r.error);
@@ -258,7 +281,9 @@ async function main(): Promise<number> {
           r.pass = input === 'parquet' ? false : null;
         }
         results.push(r);
-        console.log(`  ${name} (${input}): direct ${r.directMedianMs.toFixed(0)} ms, sovra ${r.sovraMedianMs.toFixed(0)} ms, overhead ${(r.overhead * 100).toFixed(1)}%, bytes ${r.byteIdentical ? 'identical' : 'differ'}, rows ${r.contentIdentical ? 'identical' : 'differ'}${r.error ? ` (error: ${r.error})` : ''}`);
+        const srv = r.server ? ` (server: ${r.server.state}, ${r.server.elapsedMs} ms, ${(r.server.bytesScanned / MiB).toFixed(1)} MiB scanned, ${r.server.rows} rows)`
+          : r.statusError ? ` (query status: ${r.statusError})` : '';
+        console.log(`  ${name} (${input}): direct ${r.directMedianMs.toFixed(0)} ms, sovra ${r.sovraMedianMs.toFixed(0)} ms${srv}, overhead ${(r.overhead * 100).toFixed(1)}%, bytes ${r.byteIdentical ? 'identical' : 'differ'}, rows ${r.contentIdentical ? 'identical' : 'differ'}${r.error ? ` (error: ${r.error})` : ''}`);
       }
     }
     agent.destroy();
