@@ -25,7 +25,7 @@ const f = (x: number | undefined, d = 1) => (x === undefined || !Number.isFinite
 const short = (e: string) => e.replace(/\s+/g, ' ').slice(0, 100);
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => pad(c, w[i]!)).join('  ');
   return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');

@@ -27,7 +27,9 @@ import { checkClusterSecret, CONTROL_PLANE_NODE_ID, createInternalApi, HttpBucke
 import { createUsageSource, MemoryUsageRecorder, type MeteringReader, type UsageRecorder } from '../metering/index.js';
 import { startReplicator, type ReplicationStats } from '../replication/replicator.js';
 import { createS3Service } from '../s3/index.js';
+import type { S3Deps } from '../s3/context.js';
 import { QuotaGuard } from '../s3/quotas.js';
+import { createSelectBackend } from '../s3/select/session.js';
 
 import type { AccessRecorder, AccountDirectory, CredentialResolver, MandatoryResidencyPort } from '../tenancy/model.js';
 import type { OperatorCredentials } from '../tenancy/index.js';
@@ -232,7 +234,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       // Each cluster worker holds its share of an account's request rate (see QuotaGuard).
       processes: config.workers > 0 ? config.workers : availableParallelism(),
     });
-    const s3Deps = {
+    const s3Deps: S3Deps = {
       engine: router,
       placement: router,
       credentials,
@@ -276,6 +278,15 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     });
     await analyticsService.start();
     closers.push(() => analyticsService.close());
+    // S3 Select runs on the same sandbox and limits, in its own scratch directory.
+    s3Deps.select = createSelectBackend({
+      engine: router,
+      scratchRoot: join(config.dataDir, 'select-scratch'),
+      limits: analyticsService.limits,
+      region: config.region ?? topology.defaultRegion,
+      usage: recorder,
+      ownerOf: async (bucket) => (await router.getBucket(bucket)).owner,
+    });
     const analytics = createAnalyticsApi({ s3: s3Deps, service: analyticsService, regions: topology.regions.map((r) => r.id), defaultRegion: config.region ?? topology.defaultRegion });
     // Accounts are managed where they are kept (embedded server or control plane); a region node
     // serves the regions and its buckets' residency, and passes the rest on to the control plane.

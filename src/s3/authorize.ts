@@ -71,6 +71,8 @@ export const ACTIONS: Record<Exclude<S3OpName, 'Preflight' | 'GetBucketUnsetConf
   PutObject: A('s3:PutObject'),
   GetObject: A('s3:GetObject', 's3:GetObjectVersion'),
   HeadObject: A('s3:GetObject', 's3:GetObjectVersion'),
+  // S3 Select reads the object: the same permission as GetObject (the API takes no version).
+  SelectObjectContent: A('s3:GetObject'),
   DeleteObject: A('s3:DeleteObject', 's3:DeleteObjectVersion'),
   CopyObject: A('s3:PutObject'),
   GetObjectTagging: A('s3:GetObjectTagging', 's3:GetObjectVersionTagging'),

@@ -9,6 +9,7 @@ import type { UsageRecorder } from '../metering/model.js';
 import type { Placement } from '../placement/regional-storage.js';
 import type { AccessRecorder, AccountDirectory, CredentialResolver, Principal } from '../tenancy/model.js';
 import type { QuotaGuard } from './quotas.js';
+import type { SelectBackend } from './select/backend.js';
 import type { Anonymous, Authenticated } from './auth/index.js';
 import type { S3Op } from './ops.js';
 import type { ProtocolRequest, ProtocolResponse } from './request.js';
@@ -24,6 +25,8 @@ export interface S3Deps {
   accounts?: AccountDirectory;
   /** Customer quotas (buckets, bytes, request rate); undefined: none enforced. */
   quotas?: QuotaGuard;
+  /** Runs S3 Select over an object (the analytics engine's sandbox); undefined: SelectObjectContent is NotImplemented. */
+  select?: SelectBackend;
   /** Records each use of another account's data (sovereignty log); undefined: not recorded. */
   accessRecorder?: AccessRecorder;
   /** The region named in messages about signing regions (the default region). */

@@ -43,6 +43,8 @@ export type S3Op =
   | ({ name: 'GetBucketUnsetConfig'; subresource: string } & BucketTarget)
   | ({ name: 'PutObject' } & ObjectTarget)
   | ({ name: 'GetObject' } & ObjectTarget)
+  /** S3 Select over one CSV/JSON/Parquet object (POST ?select&select-type=2). */
+  | ({ name: 'SelectObjectContent' } & ObjectTarget)
   | ({ name: 'HeadObject' } & ObjectTarget)
   | ({ name: 'DeleteObject' } & ObjectTarget)
   | ({ name: 'CopyObject' } & ObjectTarget)
@@ -65,5 +67,5 @@ export type S3OpName = S3Op['name'];
 export const READ_OPS: ReadonlySet<S3OpName> = new Set<S3OpName>([
   'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketPolicy', 'GetBucketResidency', 'GetBucketReplication',
   'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'GetBucketUnsetConfig',
-  'GetObject', 'HeadObject', 'GetObjectTagging', 'GetObjectAcl', 'ListParts', 'Preflight',
+  'GetObject', 'SelectObjectContent', 'HeadObject', 'GetObjectTagging', 'GetObjectAcl', 'ListParts', 'Preflight',
 ]);

@@ -48,6 +48,7 @@ describe('parseRequest', () => {
     ['PUT', '/bucket/k?tagging', {}, { name: 'PutObjectTagging', bucket: 'bucket', key: 'k' }],
     ['DELETE', '/bucket/k?tagging', {}, { name: 'DeleteObjectTagging', bucket: 'bucket', key: 'k' }],
     ['POST', '/bucket/k?uploads', {}, { name: 'CreateMultipartUpload', bucket: 'bucket', key: 'k' }],
+    ['POST', '/bucket/data.csv?select&select-type=2', {}, { name: 'SelectObjectContent', bucket: 'bucket', key: 'data.csv' }],
     ['PUT', '/bucket/k?partNumber=1&uploadId=abc', {}, { name: 'UploadPart', bucket: 'bucket', key: 'k' }],
     ['PUT', '/bucket/k?partNumber=1&uploadId=abc', { 'x-amz-copy-source': 'src/k' }, { name: 'UploadPartCopy', bucket: 'bucket', key: 'k' }],
     ['POST', '/bucket/k?uploadId=abc', {}, { name: 'CompleteMultipartUpload', bucket: 'bucket', key: 'k' }],
@@ -77,7 +78,9 @@ describe('parseRequest', () => {
     assert.equal(code(() => parse('GET', '/bucket/%E0%A4%A')), 'InvalidURI');
     assert.equal(code(() => parse('PUT', '/')), 'MethodNotAllowed');
     assert.equal(code(() => parse('PUT', '/bucket?lifecycle')), 'NotImplemented');
-    assert.equal(code(() => parse('POST', '/bucket/k?select&select-type=2')), 'NotImplemented');
+    assert.equal(code(() => parse('GET', '/bucket/k?select&select-type=2')), 'NotImplemented');
+    assert.equal(code(() => parse('POST', '/bucket/k?select&select-type=1')), 'InvalidArgument');
+    assert.equal(code(() => parse('POST', '/bucket?select&select-type=2')), 'NotImplemented');
     assert.equal(code(() => parse('PATCH', '/bucket/k')), 'MethodNotAllowed');
     assert.equal(code(() => parse('POST', '/bucket')), 'InvalidRequest');
   });

@@ -24,7 +24,7 @@ const UNSET_BUCKET_CONFIG = new Set([
   'intelligent-tiering', 'analytics', 'metrics', 'inventory',
 ]);
 /** Sub-resources that change behaviour and that Sovra does not support at all yet. */
-const UNSUPPORTED = new Set(['select', 'restore', 'torrent', 'retention', 'legal-hold', 'attributes', 'session', 'renameObject']);
+const UNSUPPORTED = new Set(['restore', 'torrent', 'retention', 'legal-hold', 'attributes', 'session', 'renameObject']);
 
 function decodeSegment(raw: string): string {
   try {
@@ -77,6 +77,8 @@ export function parseRequest(
     throw fail('MethodNotAllowed', 'The specified method is not allowed against this resource.');
   }
   for (const s of UNSUPPORTED) if (has(s)) notSupported(`The "${s}" sub-resource`);
+  // S3 Select is a POST on an object; any other use of ?select is not an operation S3 has either.
+  if (has('select') && (method !== 'POST' || key === undefined)) notSupported('The "select" sub-resource other than POST on an object');
 
   if (key === undefined) {
     for (const s of UNSET_BUCKET_CONFIG) {
@@ -146,6 +148,11 @@ export function parseRequest(
       if (has('tagging')) return op({ name: 'DeleteObjectTagging', ...t });
       return op({ name: 'DeleteObject', ...t });
     case 'POST':
+      if (has('select')) {
+        const type = query.get('select-type');
+        if (type !== null && type !== '2') throw fail('InvalidArgument', 'select-type must be 2.', { details: { ArgumentName: 'select-type', ArgumentValue: type } });
+        return op({ name: 'SelectObjectContent', ...t });
+      }
       if (has('uploads')) return op({ name: 'CreateMultipartUpload', ...t });
       if (has('uploadId')) return op({ name: 'CompleteMultipartUpload', ...t });
       throw fail('InvalidRequest', 'A POST to an object must be ?uploads or ?uploadId=.');

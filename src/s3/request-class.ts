@@ -40,6 +40,8 @@ export const REQUEST_CLASS: Readonly<Record<S3OpName, Metered>> = {
   GetBucketUnsetConfig: 'read',
   PutObject: 'write',
   GetObject: 'read',
+  // Priced as a GET-class request like S3's SELECT; the data it scans is metered as analytics usage.
+  SelectObjectContent: 'read',
   HeadObject: 'read',
   DeleteObject: 'free',
   CopyObject: 'write',

@@ -16,6 +16,7 @@ import {
 import { getObject, headObject } from './object-read.js';
 import { copyObject, deleteObject, deleteObjects, putObject } from './object-write.js';
 import { postObject } from './post-object.js';
+import { selectObjectContent } from './select.js';
 import { deleteBucketResidency, getBucketResidency, putBucketResidency } from './residency.js';
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from './replication.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './tagging.js';
@@ -52,6 +53,7 @@ export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
   PutObject: putObject,
   GetObject: getObject,
   HeadObject: headObject,
+  SelectObjectContent: selectObjectContent,
   DeleteObject: deleteObject,
   CopyObject: copyObject,
   GetObjectTagging: getObjectTagging,
