@@ -94,10 +94,12 @@ export class SqliteMetaStore implements MetaStore {
 
   private async run<T>(write: boolean, fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T> {
     opts?.signal?.throwIfAborted();
-    await this.mutex.acquire();
+    // Uncontended (the usual case), the lock and a read's BEGIN cost no await.
+    if (!this.mutex.tryAcquire()) await this.mutex.acquire();
     try {
       if (this.closed) throw fail('Unavailable', 'The metadata store is closed.');
-      await this.begin(write, opts?.signal);
+      if (write) await this.beginWrite(opts?.signal);
+      else this.s.begin.run();
       try {
         const result = await fn(this.tx);
         this.s.commit.run();
@@ -113,11 +115,7 @@ export class SqliteMetaStore implements MetaStore {
     }
   }
 
-  private async begin(write: boolean, signal?: AbortSignal): Promise<void> {
-    if (!write) {
-      this.s.begin.run();
-      return;
-    }
+  private async beginWrite(signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + this.busyTimeoutMs;
     let delay = 1;
     for (;;) {
