@@ -75,7 +75,7 @@ export function isSqliteBlobId(id: string): boolean {
 const LIST_PAGE = 1000;
 
 interface Statements {
-  get: Database.Statement<[string], { data: Buffer }>;
+  get: Database.Statement<[string], Buffer>;
   stat: Database.Statement<[string], { size: number; modified_at: number }>;
   page: Database.Statement<[string, number], { id: string }>;
 }
@@ -146,7 +146,8 @@ export class SqliteBlobStore implements BlobStore {
       writeGate: () => checkpointer.writeGate(),
     });
     this.s = {
-      get: db.prepare('SELECT data FROM blobs WHERE id = ?'),
+      // pluck: the Buffer itself, not a row object around it.
+      get: db.prepare<[string], Buffer>('SELECT data FROM blobs WHERE id = ?').pluck(true),
       // length() of a BLOB reads the record header only, not the bytes.
       stat: db.prepare('SELECT length(data) AS size, modified_at FROM blobs WHERE id = ?'),
       page: db.prepare('SELECT id FROM blobs WHERE id > ? ORDER BY id LIMIT ?'),
@@ -172,11 +173,11 @@ export class SqliteBlobStore implements BlobStore {
     opts.signal?.throwIfAborted();
     this.assertOpen();
     checkId(id);
-    const row = await retryBusy(() => this.s.get.get(id), this.busyTimeoutMs, opts.signal);
-    if (row === undefined) return undefined;
+    const data = await retryBusy(() => this.s.get.get(id), this.busyTimeoutMs, opts.signal);
+    if (data === undefined) return undefined;
     const start = opts.start ?? 0;
-    const end = Math.min(opts.end ?? Infinity, row.data.byteLength - 1);
-    const bytes = end < start ? Buffer.alloc(0) : row.data.subarray(start, end + 1);
+    const end = Math.min(opts.end ?? Infinity, data.byteLength - 1);
+    const bytes = end < start ? Buffer.alloc(0) : data.subarray(start, end + 1);
     // The bytes are in memory: a sender may take them whole (see BufferedReadable).
     return new BufferedReadable(bytes, this.readChunk, opts.signal);
   }
