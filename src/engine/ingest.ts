@@ -7,7 +7,6 @@
  */
 import type { Readable } from 'node:stream';
 import { createHasher, isValidChecksumBase64, type Hasher } from '../core/checksums/index.js';
-import { OffThreadHasher } from '../core/checksums/off-thread.js';
 import { fail, isAppError } from '../core/errors.js';
 import type { EngineContext } from './context.js';
 import type { ChecksumAlgorithm, PayloadClaims } from './types.js';
@@ -35,14 +34,6 @@ const tooLarge = (size: number, max: number) =>
     details: { ProposedSize: String(size), MaxSizeAllowed: String(max) },
   });
 
-/**
- * Bodies from this size on have their checksum computed on a worker thread when it is one of
- * the CRCs done in JavaScript (CRC32C, CRC64NVME: each costs about what MD5 costs per byte),
- * so it runs beside the MD5 on the event loop thread instead of after it.
- */
-const OFF_THREAD_BYTES = 4 * 1024 * 1024;
-const JS_CRCS: ReadonlySet<ChecksumAlgorithm> = new Set(['CRC32C', 'CRC64NVME']);
-
 const incomplete = () =>
   fail('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
 
@@ -69,10 +60,7 @@ export async function ingest(ctx: EngineContext, body: Readable, claims: Payload
   const algorithm = claims.checksum?.algorithm ?? opts.algorithm;
   const md5 = createHasher('MD5');
   const sha256: Hasher | undefined = claims.sha256Hex !== undefined ? createHasher('SHA256') : undefined;
-  const offThread = algorithm !== undefined && JS_CRCS.has(algorithm) && (claims.contentLength ?? 0) >= OFF_THREAD_BYTES;
-  const flexible: Hasher | OffThreadHasher | undefined =
-    algorithm === undefined ? undefined : offThread ? new OffThreadHasher(algorithm) : createHasher(algorithm);
-  const worker = flexible instanceof OffThreadHasher ? flexible : undefined;
+  const flexible: Hasher | undefined = algorithm !== undefined ? createHasher(algorithm) : undefined;
   const limit = Math.min(opts.maxSize, claims.contentLength ?? Infinity);
   const writer = await ctx.blobs.createWriter({ signal });
   const onAbort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
@@ -86,11 +74,10 @@ export async function ingest(ctx: EngineContext, body: Readable, claims: Payload
       // Hash while the writer may be flushing to disk.
       const written = writer.write(chunk);
       written.catch(() => undefined);
-      flexible?.update(chunk);
       md5.update(chunk);
       sha256?.update(chunk);
+      flexible?.update(chunk);
       await written;
-      await worker?.ready();
     }
     signal?.throwIfAborted();
     if (claims.contentLength !== undefined && size !== claims.contentLength) throw incomplete();
@@ -103,7 +90,7 @@ export async function ingest(ctx: EngineContext, body: Readable, claims: Payload
     }
     let checksum: Ingested['checksum'];
     if (algorithm !== undefined && flexible !== undefined) {
-      const digest = await flexible.digest();
+      const digest = flexible.digest();
       const value = digest.toString('base64');
       const claimed = claims.checksum?.value;
       const expected = typeof claimed === 'function' ? claimed() : claimed;
@@ -119,7 +106,6 @@ export async function ingest(ctx: EngineContext, body: Readable, claims: Payload
     if (checksum !== undefined) out.checksum = checksum;
     return out;
   } catch (e) {
-    worker?.dispose();
     await writer.abort();
     // An abort surfaces as the signal's reason, not as whatever the destroyed body threw.
     if (signal?.aborted && !isAppError(e)) throw signal.reason;
