@@ -8,14 +8,14 @@
  * hashed on the client), the hex SHA-256 of a small body (the server then checks the
  * body against it), EMPTY_SHA256 for no body.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** AWS UriEncode (RFC 3986 unreserved set kept): encodeURIComponent also leaves !'()* alone. */

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { wholeBytes } from '../core/buffered-readable.js';
 import type { ProtocolRequest, ProtocolResponse } from '../s3/request.js';
 import { serveHanded, takeHandedConnections } from './handed-connections.js';
 
@@ -52,8 +53,11 @@ function splitUrl(url: string): { rawPath: string; rawQuery: string } {
 
 async function writeResponse(res: http.ServerResponse, out: ProtocolResponse, method: string): Promise<void> {
   const body = out.body;
-  if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+  // Bytes already in memory (a small object) go out with the headers in one write, without a pipeline.
+  const whole = wholeBytes(body);
+  if (whole !== undefined) (body as Readable).destroy();
+  if (typeof body === 'string' || Buffer.isBuffer(body) || whole !== undefined) {
+    const buf = whole ?? (typeof body === 'string' ? Buffer.from(body) : (body as Buffer));
     if (out.headers['content-length'] === undefined) out.headers['content-length'] = buf.length;
     res.writeHead(out.status, out.headers);
     res.end(method === 'HEAD' ? undefined : buf);
@@ -93,11 +97,15 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
     inFlight.add(res);
     // A connection handed over just as the server began closing: answer, then close it.
     if (closing) res.shouldKeepAlive = false;
-    const ac = new AbortController();
-    // A client that disconnects before the response is complete aborts the work in progress.
+    // Made on first use (most requests never look at it). A client that disconnects before
+    // the response is complete aborts the work in progress.
+    let ac: AbortController | undefined;
+    let gone = false;
     res.on('close', () => {
       inFlight.delete(res);
-      if (!res.writableFinished) ac.abort(new Error('client disconnected'));
+      if (res.writableFinished) return;
+      gone = true;
+      ac?.abort(new Error('client disconnected'));
     });
     // Consumers see stream errors through their own pipes; this keeps an abort from becoming an uncaught 'error' event.
     req.on('error', () => {});
@@ -114,7 +122,13 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
       body: req,
       secure: false,
       requestId,
-      signal: ac.signal,
+      get signal() {
+        if (ac === undefined) {
+          ac = new AbortController();
+          if (gone) ac.abort(new Error('client disconnected'));
+        }
+        return ac.signal;
+      },
     };
     if (req.socket.remoteAddress !== undefined) preq.remoteAddress = req.socket.remoteAddress;
     opts

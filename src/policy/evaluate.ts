@@ -20,10 +20,18 @@ import type {
 export function evaluate(req: AuthzRequest): Decision {
   const p = req.principal;
   const action = req.action.toLowerCase();
-  const ctx = withPrincipalKeys(req.context, p);
   // Anonymous callers have no identity; policies handed in for them are ignored.
   const identity = p.anonymous ? [] : req.identityPolicies;
-  const target = { action, resource: req.resource, ctx };
+  // The condition context is built only if a statement gets as far as needing it (most
+  // requests, an owner's with no policy for instance, never do).
+  let ctx: ConditionContext | undefined;
+  const target: Target = {
+    action,
+    resource: req.resource,
+    get ctx() {
+      return (ctx ??= withPrincipalKeys(typeof req.context === 'function' ? req.context() : req.context, p));
+    },
+  };
 
   for (const doc of identity) {
     for (const s of doc.statements) {
@@ -80,17 +88,17 @@ function denied(s: Statement): Decision {
 interface Target {
   action: string;
   resource: string;
-  ctx: ConditionContext;
+  readonly ctx: ConditionContext;
 }
 
 /** Whether a statement covers the request: action, resource and conditions (principal checked by the caller). */
 function applies(doc: PolicyDocument, s: Statement, t: Target): boolean {
-  const resolve = resolver(doc, t.ctx);
+  const resolve = resolver(doc, t);
   const actionHit = (list: readonly string[]): boolean => list.some((a) => matchesPattern(a, t.action));
   if (s.actions ? !actionHit(s.actions) : actionHit(s.notActions ?? [])) return false;
   const resourceHit = (list: readonly string[]): boolean => list.some((r) => matchesPattern(r, t.resource, resolve));
   if (s.resources ? !resourceHit(s.resources) : resourceHit(s.notResources ?? [])) return false;
-  return conditionsHold(s.conditions, t.ctx, resolve);
+  return s.conditions.length === 0 || conditionsHold(s.conditions, t.ctx, resolve);
 }
 
 function matchesPattern(pattern: string, value: string, resolve?: Resolver): boolean {
@@ -102,10 +110,10 @@ function matchesPattern(pattern: string, value: string, resolve?: Resolver): boo
 }
 
 /** Policy variables exist from version 2012-10-17; in 2008-10-17 policies "${...}" is literal text. */
-function resolver(doc: PolicyDocument, ctx: ConditionContext): Resolver | undefined {
+function resolver(doc: PolicyDocument, t: Target): Resolver | undefined {
   if (doc.version !== '2012-10-17') return undefined;
   return (name) => {
-    const v = ctx[name];
+    const v = t.ctx[name];
     if (typeof v === 'string') return v;
     // A multi-valued key cannot stand in for one value.
     return v !== undefined && v.length === 1 ? v[0] : undefined;

@@ -75,7 +75,8 @@ export interface AuthzRequest {
   resourceOwner?: string;
   identityPolicies: readonly PolicyDocument[];
   resourcePolicy?: PolicyDocument;
-  context: ConditionContext;
+  /** The request's condition keys, or what computes them: called only when a statement needs them. */
+  context: ConditionContext | (() => ConditionContext);
 }
 
 export type Decision =

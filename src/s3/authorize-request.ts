@@ -47,7 +47,7 @@ export async function authorizeOperation(ctx: S3Context, at: Date): Promise<void
   }
   // DeleteObjects is authorized per key by its handler, as on S3 (a policy on bucket/* must work).
   if (op.name === 'DeleteObjects') return;
-  const decision = decide({ principal: ctx.principal, action, resource, ...(bucket ? { bucket } : {}), context: conditionContext(ctx, ctx.principal, at, op) });
+  const decision = decide({ principal: ctx.principal, action, resource, ...(bucket ? { bucket } : {}), context: () => conditionContext(ctx, ctx.principal, at, op) });
   if (decision.effect === 'deny') {
     const aclMayGrant = !decision.explicit && bucket !== undefined && OBJECT_ACL_OPS.has(op.name) && 'key' in op && op.key !== undefined;
     if (!aclMayGrant || !(await objectIsPublic(ctx, op.bucket ?? '', op.key ?? ''))) throw accessDenied(resource.replace(/^arn:aws:s3:::/, '/'), decision);
@@ -63,7 +63,7 @@ export async function authorizeObjectAccess(ctx: S3Context, o: { action: string;
   const bucket = o.bucket ?? ctx.bucketInfo;
   if (!bucket) throw new Error('authorizeObjectAccess needs the bucket');
   const resource = objectArn(bucket.name, o.key);
-  const decision = decide({ principal: ctx.principal, action: o.action, resource, bucket, context: conditionContext(ctx, ctx.principal, (ctx.deps.now ?? (() => new Date()))()) });
+  const decision = decide({ principal: ctx.principal, action: o.action, resource, bucket, context: () => conditionContext(ctx, ctx.principal, (ctx.deps.now ?? (() => new Date()))()) });
   if (decision.effect === 'deny') {
     const publicRead = !decision.explicit && objectAclGrants(o.action, 'public-read') && (await objectIsPublic(ctx, bucket.name, o.key, o.versionId));
     if (!publicRead) throw accessDenied(`/${bucket.name}/${o.key}`, decision);

@@ -179,7 +179,8 @@ export interface AccessCheck {
   resource: string;
   /** The bucket acted on (undefined for ListAllMyBuckets and CreateBucket). */
   bucket?: Pick<Bucket, 'name' | 'owner' | 'policy' | 'acl'>;
-  context: ConditionContext;
+  /** The condition keys, or what computes them when a statement needs them. */
+  context: ConditionContext | (() => ConditionContext);
 }
 
 export function decide(check: AccessCheck): Decision {

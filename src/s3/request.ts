@@ -23,7 +23,7 @@ export interface ProtocolRequest {
   remoteAddress?: string;
   requestId: string;
   /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  readonly signal: AbortSignal;
 }
 
 export interface ProtocolResponse {

@@ -3,12 +3,16 @@
  * one writev once FLUSH_BYTES accumulate, so a small object costs one write; the file is
  * only opened at the first flush, so an aborted small upload never touches the disk.
  * commit: (fdatasync) → close → rename into the fan-out directory → (fsync that directory).
+ * With fsync, a large blob is also synced in the background every SYNC_BEHIND_BYTES while
+ * it is written, so the disk writes back while the body is still arriving and the final
+ * fdatasync (which the client waits for) has only the tail left to flush.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { open, rm } from 'node:fs/promises';
 import type { BlobWriter, IoOptions } from '../blob-store.js';
 
 const FLUSH_BYTES = 256 * 1024;
+const SYNC_BEHIND_BYTES = 16 * 1024 * 1024;
 
 export interface WriterHost {
   readonly fsync: boolean;
@@ -27,6 +31,9 @@ export class FsBlobWriter implements BlobWriter {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private written = 0;
+  /** Bytes written since the last background sync started, and that sync while it runs. */
+  private unsynced = 0;
+  private syncing: Promise<unknown> | undefined;
 
   constructor(private readonly host: WriterHost) {}
 
@@ -48,6 +55,8 @@ export class FsBlobWriter implements BlobWriter {
     opts?.signal?.throwIfAborted();
     await this.flush();
     const file = this.file ?? (await this.openFile());
+    // A background sync that failed fails the commit (the kernel reports a writeback error once).
+    await this.syncing;
     if (this.host.fsync) await file.datasync();
     this.file = undefined;
     await file.close();
@@ -64,6 +73,7 @@ export class FsBlobWriter implements BlobWriter {
     this.pendingBytes = 0;
     const file = this.file;
     this.file = undefined;
+    await this.syncing?.catch(() => undefined);
     if (file !== undefined) await file.close().catch(() => undefined);
     if (this.path !== undefined) await rm(this.path, { force: true }).catch(() => undefined);
   }
@@ -95,8 +105,18 @@ export class FsBlobWriter implements BlobWriter {
     while (left > 0) {
       const { bytesWritten } = await file.writev(buffers as NodeJS.ArrayBufferView[]);
       this.written += bytesWritten;
+      this.unsynced += bytesWritten;
       left -= bytesWritten;
       if (left > 0) buffers = dropBytes(buffers, bytesWritten);
+    }
+    if (this.host.fsync && this.unsynced >= SYNC_BEHIND_BYTES && this.syncing === undefined) {
+      this.unsynced = 0;
+      const sync = file.datasync().then(() => {
+        if (this.syncing === sync) this.syncing = undefined;
+      });
+      // Kept (not awaited) until commit or abort collects it; marked handled meanwhile.
+      sync.catch(() => undefined);
+      this.syncing = sync;
     }
   }
 }

@@ -33,8 +33,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open, realpath } from 'node:fs/promises';
-import { addAbortSignal, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
+import { BufferedReadable } from '../../core/buffered-readable.js';
 import { fail } from '../../core/errors.js';
 import { enableWal } from '../../core/sqlite-wal.js';
 import type { BlobStat, BlobStore, BlobWriter, CleanTempOptions, IoOptions, ReadOptions } from '../blob-store.js';
@@ -74,7 +75,7 @@ export function isSqliteBlobId(id: string): boolean {
 const LIST_PAGE = 1000;
 
 interface Statements {
-  get: Database.Statement<[string], { data: Buffer }>;
+  get: Database.Statement<[string], Buffer>;
   stat: Database.Statement<[string], { size: number; modified_at: number }>;
   page: Database.Statement<[string, number], { id: string }>;
 }
@@ -145,7 +146,8 @@ export class SqliteBlobStore implements BlobStore {
       writeGate: () => checkpointer.writeGate(),
     });
     this.s = {
-      get: db.prepare('SELECT data FROM blobs WHERE id = ?'),
+      // pluck: the Buffer itself, not a row object around it.
+      get: db.prepare<[string], Buffer>('SELECT data FROM blobs WHERE id = ?').pluck(true),
       // length() of a BLOB reads the record header only, not the bytes.
       stat: db.prepare('SELECT length(data) AS size, modified_at FROM blobs WHERE id = ?'),
       page: db.prepare('SELECT id FROM blobs WHERE id > ? ORDER BY id LIMIT ?'),
@@ -171,13 +173,13 @@ export class SqliteBlobStore implements BlobStore {
     opts.signal?.throwIfAborted();
     this.assertOpen();
     checkId(id);
-    const row = await retryBusy(() => this.s.get.get(id), this.busyTimeoutMs, opts.signal);
-    if (row === undefined) return undefined;
+    const data = await retryBusy(() => this.s.get.get(id), this.busyTimeoutMs, opts.signal);
+    if (data === undefined) return undefined;
     const start = opts.start ?? 0;
-    const end = Math.min(opts.end ?? Infinity, row.data.byteLength - 1);
-    const bytes = end < start ? Buffer.alloc(0) : row.data.subarray(start, end + 1);
-    const stream = chunked(bytes, this.readChunk);
-    return opts.signal ? addAbortSignal(opts.signal, stream) : stream;
+    const end = Math.min(opts.end ?? Infinity, data.byteLength - 1);
+    const bytes = end < start ? Buffer.alloc(0) : data.subarray(start, end + 1);
+    // The bytes are in memory: a sender may take them whole (see BufferedReadable).
+    return new BufferedReadable(bytes, this.readChunk, opts.signal);
   }
 
   async stat(id: string, opts?: IoOptions): Promise<BlobStat | undefined> {
@@ -242,21 +244,4 @@ export class SqliteBlobStore implements BlobStore {
 
 function checkId(id: string): void {
   if (!SMALL_BLOB_ID.test(id)) throw new Error(`invalid blob id: ${JSON.stringify(id)}`);
-}
-
-/** A byte stream over buf in chunks of at most `size`, so consumers see progress and can stop early. */
-function chunked(buf: Buffer, size: number): Readable {
-  let offset = 0;
-  return new Readable({
-    read() {
-      if (offset >= buf.byteLength) {
-        this.push(null);
-        return;
-      }
-      const end = Math.min(offset + size, buf.byteLength);
-      const chunk = buf.subarray(offset, end);
-      offset = end;
-      this.push(chunk);
-    },
-  });
 }

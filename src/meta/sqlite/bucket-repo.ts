@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { BucketRepo } from '../bucket-repo.js';
 import type { BucketRecord, CannedAclName, CorsRuleRecord, ReplicationConfigRecord, VersioningState } from '../types.js';
-import { BUCKET_COLUMNS as COLS, encodeAcl, toBucket, type BucketRow } from './rows.js';
+import { BUCKET_COLUMNS as COLS, bucketRowOf, encodeAcl, toBucket, type BucketArray, type BucketRow } from './rows.js';
 import type { UsageLedger } from './usage-repo.js';
 
 export class SqliteBucketRepo implements BucketRepo {
@@ -10,7 +10,7 @@ export class SqliteBucketRepo implements BucketRepo {
 
   constructor(db: Database.Database, private readonly usage: UsageLedger) {
     this.s = {
-      get: db.prepare<[string], BucketRow>(`SELECT ${COLS} FROM buckets WHERE name = ?`),
+      get: db.prepare<[string], BucketArray>(`SELECT ${COLS} FROM buckets WHERE name = ?`).raw(true),
       listAll: db.prepare<[], BucketRow>(`SELECT ${COLS} FROM buckets ORDER BY name`),
       listOwner: db.prepare<[string], BucketRow>(`SELECT ${COLS} FROM buckets WHERE owner = ? ORDER BY name`),
       insert: db.prepare<[string, string, string, number, string | null, string | null, string | null]>(
@@ -29,7 +29,7 @@ export class SqliteBucketRepo implements BucketRepo {
 
   async get(name: string): Promise<BucketRecord | undefined> {
     const row = this.s.get.get(name);
-    return row === undefined ? undefined : toBucket(row);
+    return row === undefined ? undefined : toBucket(bucketRowOf(row));
   }
 
   async list(owner?: string): Promise<BucketRecord[]> {

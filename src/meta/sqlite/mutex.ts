@@ -6,6 +6,13 @@ export class Mutex {
   private locked = false;
   private readonly waiters: (() => void)[] = [];
 
+  /** Takes the lock if it is free, without waiting (no promise, no microtask). */
+  tryAcquire(): boolean {
+    if (this.locked) return false;
+    this.locked = true;
+    return true;
+  }
+
   async acquire(): Promise<void> {
     if (!this.locked) {
       this.locked = true;

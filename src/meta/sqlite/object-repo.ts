@@ -9,11 +9,14 @@ import {
   encodeTags,
   LIST_COLUMNS,
   listRowToVersion,
-  toSegment,
+  segmentOf,
+  SEGMENT_COLUMNS,
+  versionRowOf,
   toVersion,
   VERSION_COLUMNS as COLS,
   type ListRow,
-  type SegmentRow,
+  type SegmentArray,
+  type VersionArray,
   type VersionRow,
 } from './rows.js';
 import type { UsageLedger } from './usage-repo.js';
@@ -29,15 +32,19 @@ export class SqliteObjectRepo implements ObjectRepo {
   constructor(db: Database.Database, private readonly usage: UsageLedger) {
     const newest = 'SELECT id FROM object_versions WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1';
     this.s = {
-      latest: db.prepare<[string, string], VersionRow>(
-        `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1`,
-      ),
-      version: db.prepare<[string, string, string], VersionRow>(
-        `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? AND version_id = ?`,
-      ),
-      segments: db.prepare<[number], SegmentRow>(
-        'SELECT blob_id, size, part_number, checksum FROM object_segments WHERE object_id = ? ORDER BY idx',
-      ),
+      latest: db
+        .prepare<[string, string], VersionArray>(
+          `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1`,
+        )
+        .raw(true),
+      version: db
+        .prepare<[string, string, string], VersionArray>(
+          `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? AND version_id = ?`,
+        )
+        .raw(true),
+      segments: db
+        .prepare<[number], SegmentArray>(`SELECT ${SEGMENT_COLUMNS} FROM object_segments WHERE object_id = ? ORDER BY idx`)
+        .raw(true),
       demote: db.prepare<[string, string]>(`UPDATE object_versions SET is_latest = 0 WHERE id = (${newest}) AND is_latest = 1`),
       promote: db.prepare<[string, string]>(`UPDATE object_versions SET is_latest = 1 WHERE id = (${newest})`),
       insert: db.prepare<InsertParams>(
@@ -86,15 +93,21 @@ export class SqliteObjectRepo implements ObjectRepo {
   }
 
   private loadSegments(id: number): Segment[] {
-    return this.s.segments.all(id).map(toSegment);
+    return this.s.segments.all(id).map(segmentOf);
+  }
+
+  private versionRow(bucket: string, key: string, versionId: string): VersionRow | undefined {
+    const r = this.s.version.get(bucket, key, versionId);
+    return r === undefined ? undefined : versionRowOf(r);
   }
 
   async getLatest(bucket: string, key: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined> {
-    return this.withSegments(this.s.latest.get(bucket, key), opts);
+    const r = this.s.latest.get(bucket, key);
+    return this.withSegments(r === undefined ? undefined : versionRowOf(r), opts);
   }
 
   async getVersion(bucket: string, key: string, versionId: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined> {
-    return this.withSegments(this.s.version.get(bucket, key, versionId), opts);
+    return this.withSegments(this.versionRow(bucket, key, versionId), opts);
   }
 
   async insertLatest(v: NewObjectVersion): Promise<void> {
@@ -113,7 +126,7 @@ export class SqliteObjectRepo implements ObjectRepo {
   }
 
   async remove(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined> {
-    const row = this.s.version.get(bucket, key, versionId);
+    const row = this.versionRow(bucket, key, versionId);
     if (row === undefined) return undefined;
     const removed = toVersion(row, this.loadSegments(row.id));
     this.s.deleteSegments.run(row.id);
@@ -160,7 +173,7 @@ export class SqliteObjectRepo implements ObjectRepo {
     if (q.keyMarker !== undefined && q.versionIdMarker !== undefined) {
       const marker = this.s.version.get(q.bucket, q.keyMarker, q.versionIdMarker);
       // The marker key's versions are few; reading them eagerly keeps one iterator open at a time.
-      if (marker !== undefined) head = this.s.olderVersions.all(q.bucket, q.keyMarker, marker.id);
+      if (marker !== undefined) head = this.s.olderVersions.all(q.bucket, q.keyMarker, marker[0]);
     }
     const start = q.keyMarker === undefined ? prefix : maxKey(prefix, keyAfter(q.keyMarker));
     const page = groupListing<ListRow>({

@@ -25,6 +25,17 @@ export interface BucketRow {
 
 export const BUCKET_COLUMNS = 'name, owner, region, created_at, versioning, policy, acl';
 
+/*
+ * Hot lookups (every GET) read rows as arrays, in their COLUMNS order: better-sqlite3 builds
+ * an object row with one V8 property store per column from C++, which costs several times
+ * more than the array and the literal below.
+ */
+export type BucketArray = [string, string, string, number, string | null, string | null, string | null];
+
+export function bucketRowOf(r: BucketArray): BucketRow {
+  return { name: r[0], owner: r[1], region: r[2], created_at: r[3], versioning: r[4], policy: r[5], acl: r[6] };
+}
+
 export interface VersionRow {
   id: number;
   bucket: string;
@@ -47,6 +58,19 @@ export interface VersionRow {
 
 export const VERSION_COLUMNS =
   'id, bucket, object_key, version_id, is_latest, delete_marker, size, etag, last_modified, owner, headers, tags, checksum_algorithm, checksum_type, checksum_value, replication_status, acl';
+
+export type VersionArray = [
+  number, string, string, string, number, number, number, string, number, string, string,
+  string | null, string | null, string | null, string | null, string | null, string | null,
+];
+
+export function versionRowOf(r: VersionArray): VersionRow {
+  return {
+    id: r[0], bucket: r[1], object_key: r[2], version_id: r[3], is_latest: r[4], delete_marker: r[5], size: r[6],
+    etag: r[7], last_modified: r[8], owner: r[9], headers: r[10], tags: r[11], checksum_algorithm: r[12],
+    checksum_type: r[13], checksum_value: r[14], replication_status: r[15], acl: r[16],
+  };
+}
 
 /** Listings read rows as arrays (much cheaper than objects in better-sqlite3) in this column order. */
 export const LIST_COLUMNS =
@@ -79,11 +103,14 @@ export function listRowToVersion(bucket: string, r: ListRow): ObjectVersion {
   });
 }
 
-export interface SegmentRow {
-  blob_id: string;
-  size: number;
-  part_number: number | null;
-  checksum: string | null;
+export const SEGMENT_COLUMNS = 'blob_id, size, part_number, checksum';
+export type SegmentArray = [string, number, number | null, string | null];
+
+export function segmentOf(r: SegmentArray): Segment {
+  const s: Segment = { blobId: r[0], size: r[1] };
+  if (r[2] !== null) s.partNumber = r[2];
+  if (r[3] !== null) s.checksum = r[3];
+  return s;
 }
 
 export interface UploadRow {
@@ -165,13 +192,6 @@ export function toVersion(r: VersionRow, segments?: Segment[]): ObjectVersion {
   if (r.replication_status != null) v.replicationStatus = r.replication_status as ReplicationStatusName;
   if (r.acl != null) v.acl = r.acl as CannedAclName;
   return v;
-}
-
-export function toSegment(r: SegmentRow): Segment {
-  const s: Segment = { blobId: r.blob_id, size: r.size };
-  if (r.part_number !== null) s.partNumber = r.part_number;
-  if (r.checksum !== null) s.checksum = r.checksum;
-  return s;
 }
 
 export function toUpload(r: UploadRow): UploadRecord {

@@ -135,4 +135,61 @@ describe('sqlite specifics', () => {
     await store.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('writes waiting together share one commit; one that fails is rolled back alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sovra-meta-'));
+    const path = join(dir, 'meta.db');
+    const store = new SqliteMetaStore({ database: path });
+    const spy = new Database(path);
+    const version = () => spy.pragma('data_version', { simple: true }) as number;
+    const before = version();
+    const bucket = (name: string) => ({ name, owner: 'o', region: 'eu-1', createdAt: new Date(0) });
+    // Queued in one turn of the event loop: they run as one batch.
+    const results = await Promise.allSettled([
+      store.write(async (tx) => tx.buckets.insert(bucket('a'))),
+      store.write(async (tx) => {
+        await tx.buckets.insert(bucket('b'));
+        throw new Error('refused after writing');
+      }),
+      store.write(async (tx) => tx.buckets.insert(bucket('c'))),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.equal(version() - before, 1, 'one commit for the batch');
+    const names = await store.read(async (tx) => (await tx.buckets.list()).map((b) => b.name));
+    assert.deepEqual(names, ['a', 'c']);
+    // A failing first write takes only itself with it.
+    const again = await Promise.allSettled([
+      store.write(async (tx) => {
+        await tx.buckets.insert(bucket('d'));
+        throw new Error('no');
+      }),
+      store.write(async (tx) => tx.buckets.insert(bucket('e'))),
+    ]);
+    assert.deepEqual(again.map((r) => r.status), ['rejected', 'fulfilled']);
+    assert.deepEqual(await store.read(async (tx) => (await tx.buckets.list()).map((b) => b.name)), ['a', 'c', 'e']);
+    spy.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a write resolves only after its commit, and a read never sees a batch before it commits', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sovra-meta-'));
+    const path = join(dir, 'meta.db');
+    const store = new SqliteMetaStore({ database: path });
+    const peer = new Database(path, { readonly: true });
+    const seen: number[] = [];
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      store.write(async (tx) => tx.buckets.insert({ name: `b${i}`, owner: 'o', region: 'eu-1', createdAt: new Date(0) })).then(() => {
+        // Another connection sees only committed data: the write must be there already.
+        seen.push((peer.prepare('SELECT count(*) AS n FROM buckets WHERE name = ?').get(`b${i}`) as { n: number }).n);
+      }),
+    );
+    const reads = Array.from({ length: 5 }, () => store.read(async (tx) => (await tx.buckets.list()).length));
+    await Promise.all(writes);
+    for (const n of await Promise.all(reads)) assert.ok(n === 0 || n === 20, `a read saw ${n} of a batch of 20`);
+    assert.deepEqual(seen, Array(20).fill(1));
+    peer.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 });

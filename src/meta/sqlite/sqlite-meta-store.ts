@@ -8,6 +8,12 @@
  * never corrupts the database. synchronous=FULL fsyncs the WAL on every commit and also
  * survives power loss, at one more fsync per write.
  *
+ * Group commit: writes waiting for the connection share one SQLite transaction, each inside
+ * a savepoint of its own (a callback that fails rolls back to its savepoint and only it is
+ * refused), and every one of them resolves only once the shared COMMIT has succeeded. One
+ * commit then writes the pages they share (index pages, the bucket's usage row) once, not
+ * once per write. Reads never join a batch (they would see writes not yet committed).
+ *
  * Concurrency: one connection per store. Transactions are serialized in-process by a FIFO
  * mutex (callbacks are async), and across processes by SQLite: writes start with BEGIN
  * IMMEDIATE so the write lock is taken up front (no deadlock on lock upgrade); when another
@@ -44,6 +50,16 @@ export interface SqliteMetaStoreOptions {
 /** Milliseconds SQLite itself may wait (blocking) for a lock before we back off asynchronously. */
 const INLINE_BUSY_MS = 5;
 
+/** Most writes one commit carries: bounds how long readers and other processes wait for the lock. */
+const MAX_BATCH = 64;
+
+interface PendingWrite {
+  fn: (tx: MetaTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | undefined;
+}
+
 export class SqliteMetaStore implements MetaStore {
   readonly instances: SqliteInstanceRegistry;
   private readonly db: Database.Database;
@@ -53,6 +69,9 @@ export class SqliteMetaStore implements MetaStore {
   private readonly busyTimeoutMs: number;
   private readonly s;
   private closed = false;
+  /** Writes waiting for the next batch, in arrival order. */
+  private readonly pending: PendingWrite[] = [];
+  private batching = false;
 
   constructor(opts: SqliteMetaStoreOptions) {
     this.ownsHandle = typeof opts.database === 'string';
@@ -84,23 +103,19 @@ export class SqliteMetaStore implements MetaStore {
       beginImmediate: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT w'),
+      release: db.prepare('RELEASE w'),
+      rollbackTo: db.prepare('ROLLBACK TO w'),
     };
   }
 
-  read<T>(fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T> {
-    return this.run(false, fn, opts);
-  }
-
-  write<T>(fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T> {
-    return this.run(true, fn, opts);
-  }
-
-  private async run<T>(write: boolean, fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T> {
+  async read<T>(fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T> {
     opts?.signal?.throwIfAborted();
-    await this.mutex.acquire();
+    // Uncontended (the usual case), the lock and BEGIN cost no await.
+    if (!this.mutex.tryAcquire()) await this.mutex.acquire();
     try {
       if (this.closed) throw fail('Unavailable', 'The metadata store is closed.');
-      await this.begin(write, opts?.signal);
+      this.s.begin.run();
       try {
         const result = await fn(this.tx);
         this.s.commit.run();
@@ -116,11 +131,85 @@ export class SqliteMetaStore implements MetaStore {
     }
   }
 
-  private async begin(write: boolean, signal?: AbortSignal): Promise<void> {
-    if (!write) {
-      this.s.begin.run();
+  write<T>(fn: (tx: MetaTx) => Promise<T>, opts?: TxOptions): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (opts?.signal?.aborted) return reject(opts.signal.reason);
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject, signal: opts?.signal });
+      if (!this.batching) void this.runBatches();
+    });
+  }
+
+  /** Commits batches while writes are waiting; each batch takes the connection's lock in turn with readers. */
+  private async runBatches(): Promise<void> {
+    this.batching = true;
+    try {
+      while (this.pending.length > 0) {
+        if (!this.mutex.tryAcquire()) await this.mutex.acquire();
+        try {
+          await this.batch();
+        } finally {
+          this.mutex.release();
+        }
+      }
+    } finally {
+      this.batching = false;
+    }
+  }
+
+  /** One transaction over the waiting writes (and those that arrive while it runs, up to MAX_BATCH). Never throws. */
+  private async batch(): Promise<void> {
+    if (this.closed) {
+      for (const w of this.pending.splice(0)) w.reject(fail('Unavailable', 'The metadata store is closed.'));
       return;
     }
+    try {
+      await this.beginWrite();
+    } catch (e) {
+      // Locked out past the timeout: every waiting write would be too.
+      for (const w of this.pending.splice(0)) w.reject(wrapError(e));
+      return;
+    }
+    const done: { w: PendingWrite; result: unknown }[] = [];
+    for (let n = 0; n < MAX_BATCH && this.pending.length > 0; n++) {
+      const w = this.pending.shift() as PendingWrite;
+      if (w.signal?.aborted) {
+        w.reject(w.signal.reason);
+        continue;
+      }
+      // The first write needs no savepoint: if it fails, the whole (so far empty) transaction goes.
+      const first = done.length === 0;
+      if (!first) this.s.savepoint.run();
+      try {
+        const result = await w.fn(this.tx);
+        if (!first) this.s.release.run();
+        done.push({ w, result });
+      } catch (e) {
+        w.reject(wrapError(e));
+        if (first) {
+          if (this.db.inTransaction) this.s.rollback.run();
+          return;
+        }
+        if (this.db.inTransaction) {
+          this.s.rollbackTo.run();
+          this.s.release.run();
+        } else {
+          // SQLite rolled the whole transaction back itself (a severe error): the earlier writes went with it.
+          for (const d of done) d.w.reject(wrapError(e));
+          return;
+        }
+      }
+    }
+    try {
+      this.s.commit.run();
+    } catch (e) {
+      if (this.db.inTransaction) this.s.rollback.run();
+      for (const d of done) d.w.reject(wrapError(e));
+      return;
+    }
+    for (const d of done) d.w.resolve(d.result);
+  }
+
+  private async beginWrite(): Promise<void> {
     const deadline = Date.now() + this.busyTimeoutMs;
     let delay = 1;
     for (;;) {
@@ -130,7 +219,6 @@ export class SqliteMetaStore implements MetaStore {
       } catch (e) {
         if (!isBusy(e) || Date.now() >= deadline) throw e;
       }
-      signal?.throwIfAborted();
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 25);
     }

@@ -3,15 +3,16 @@
  * bounded cache, since four HMACs per request add up on the hot path) and a
  * constant-time comparison of hex signatures.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const SERVICE = 's3';
 export const TERMINATOR = 'aws4_request';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
+/** One-shot crypto.hash: no Hash object per call (about half the cost on the request path). */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 export function hmac(key: string | Uint8Array, data: string | Uint8Array): Buffer {

@@ -16,7 +16,10 @@ import { objectHeaders, type Headers } from './object-headers.js';
 import { bucketOf, keyOf } from './target.js';
 
 function readInput(ctx: S3Context): GetObjectInput {
-  const input: GetObjectInput = { bucket: bucketOf(ctx), key: keyOf(ctx), signal: ctx.req.signal };
+  // No abort signal: a read does nothing worth cancelling before its response starts, and
+  // once it streams, the HTTP layer destroys the body when the client goes away. (Making
+  // the request's AbortController costs about as much as a metadata lookup.)
+  const input: GetObjectInput = { bucket: bucketOf(ctx), key: keyOf(ctx) };
   const versionId = ctx.query.get('versionId');
   if (versionId !== null) input.versionId = versionId;
   const partNumber = readInt(ctx.query.get('partNumber'), 'partNumber', { min: 1, max: 10000 });
@@ -65,8 +68,7 @@ export async function getObject(ctx: S3Context): Promise<ProtocolResponse> {
 
 export async function headObject(ctx: S3Context): Promise<ProtocolResponse> {
   const input = readInput(ctx);
-  const { signal: _signal, ...headInput } = input;
-  const result = await ctx.deps.engine.headObject(headInput);
+  const result = await ctx.deps.engine.headObject(input);
   const { status, ...headers } = await respond(ctx, result.info, result.range, input.partNumber);
   return { status, headers };
 }
