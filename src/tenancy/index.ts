@@ -7,7 +7,7 @@ export * as model from './model.js';
 export {
   OPERATOR_ACCOUNT_ID, ROOT_USER_NAME,
   type Principal as TenantPrincipal,
-  type AccessEvent, type AccessKey, type Account, type AccountDirectory, type AccountKind, type AccessRecorder, type Brand,
+  type AccessEvent, type AccessKey, type Account, type AccountDirectory, type AccountMove, type MoveCustomerInput, type AccountKind, type AccessRecorder, type Brand,
   type CreateCustomerInput, type CreatePartnerInput, type CreateUserInput, type CredentialResolver, type IdempotencyLedger,
   type MandatoryResidencyPort, type NamedPolicy, type NewAccessKey, type NewToken, type Page, type PageRequest, type Quotas,
   type Status, type TenancyService, type TokenInfo, type UpdateCustomerInput, type UpdatePartnerInput, type User,
