@@ -20,3 +20,4 @@ export { StoreAccountDirectory, withMandatoryResidency } from './account-directo
 export { StoreAccessRecorder } from './access-recorder.js';
 export { StoreIdempotencyLedger, IDEMPOTENCY_TTL_MS } from './idempotency-ledger.js';
 export { ensureOperator, type EnsureOperatorOptions, type OperatorCredentials } from './bootstrap.js';
+export { BillingAccess, type BillingKind } from './billing-access.js';
