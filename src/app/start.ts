@@ -27,7 +27,8 @@ import { startReplicator, type ReplicationStats } from '../replication/replicato
 import { createS3Service } from '../s3/index.js';
 import { QuotaGuard } from '../s3/quotas.js';
 
-import type { AccessRecorder, AccountDirectory, CredentialResolver, MandatoryResidencyPort } from '../tenancy/model.js';
+import type { UsageSource } from '../metering/model.js';
+import type { AccessRecorder, AccountDirectory, CredentialResolver, MandatoryResidencyPort, TenancyService } from '../tenancy/model.js';
 import type { OperatorCredentials } from '../tenancy/index.js';
 import type { Region, Topology } from '../topology/types.js';
 import { openLocalAccounts, type LocalAccounts } from './accounts.js';
@@ -42,6 +43,8 @@ export interface StartOptions {
   minPartSize?: number;
   /** A topology object instead of config.topology (tests). */
   topology?: Topology;
+  /** Where billing reads metered usage (GET /admin/v1/usage, invoice runs); without it those answer Unavailable. */
+  usage?: UsageSource;
 }
 
 export interface RunningApp {
@@ -228,20 +231,22 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     });
     // Accounts are managed where they are kept (embedded server or control plane); a region node
     // serves the regions and its buckets' residency, and passes the rest on to the control plane.
+    const tenancy: TenancyService | undefined = localAccounts?.service({
+      regions: topology.regions.map((r) => r.id),
+      validateZones: (zones) => {
+        parseZones(topology, zones);
+      },
+      residency: residencyPort,
+      countBuckets: async (id) => (await directory.list(id)).length,
+      bucketRegions: async (id) => [...new Set((await directory.list(id)).map((b) => b.region))],
+    });
     const admin = createAdminApi({
       credentials,
-      ...(localAccounts
+      ...(localAccounts && tenancy
         ? {
-          tenancy: localAccounts.service({
-            regions: topology.regions.map((r) => r.id),
-            validateZones: (zones) => {
-              parseZones(topology, zones);
-            },
-            residency: residencyPort,
-            countBuckets: async (id) => (await directory.list(id)).length,
-            bucketRegions: async (id) => [...new Set((await directory.list(id)).map((b) => b.region))],
-          }),
+          tenancy,
           idempotency: localAccounts.idempotency,
+          billing: localAccounts.billing({ tenancy, regions: topology.regions.map((r) => r.id), ...(opts.usage ? { usage: opts.usage } : {}) }),
         }
         : {}),
       placement: router,

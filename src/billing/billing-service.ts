@@ -337,6 +337,10 @@ export class BillingService {
     return this.deps.tenancy.moveCustomer(actor, customer, { ...input, ...(Number.isFinite(notBefore) ? { notBefore } : {}) });
   }
 
+  listMoves(actor: Principal, customer: string): Promise<AccountMove[]> {
+    return this.deps.tenancy.listMoves(actor, customer);
+  }
+
   // ---- helpers ----
 
   private source(): UsageSource {
