@@ -328,12 +328,16 @@ export class BillingService {
 
   // ---- partner history ----
 
-  /** Moves a customer (the operator only); the move may not reach back into invoiced hours of the customer or either partner. */
+  /**
+   * Moves a customer (the operator only). The move may not reach back into invoiced hours:
+   * the customer's own invoices, and either partner's wholesale invoices (which bill the
+   * usage of all its customers).
+   */
   async moveCustomer(actor: Principal, customer: string, input: { partnerId: string; at?: string }): Promise<{ account: Account; move: AccountMove }> {
     const c = this.accounts.getAccount(customer) ?? this.accounts.getAccountByName(customer);
     const to = typeof input.partnerId === 'string' ? (this.accounts.getAccount(input.partnerId) ?? this.accounts.getAccountByName(input.partnerId)) : undefined;
-    const ids = [c?.id, c?.parentId, to?.id].filter((x): x is string => typeof x === 'string');
-    const notBefore = Math.max(-Infinity, ...ids.map((id) => this.store.invoicedUntil(id)));
+    const partners = [c?.parentId, to?.id].filter((x): x is string => typeof x === 'string');
+    const notBefore = Math.max(c ? this.store.invoicedUntil(c.id) : -Infinity, ...partners.map((id) => this.store.invoicedUntil(id, OPERATOR_ACCOUNT_ID)));
     return this.deps.tenancy.moveCustomer(actor, customer, { ...input, ...(Number.isFinite(notBefore) ? { notBefore } : {}) });
   }
 
