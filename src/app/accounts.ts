@@ -60,7 +60,7 @@ export interface LocalAccounts {
   /** Built once placement exists (mandatory residency lives in the bucket directory). */
   service(deps: Pick<TenancyServiceDeps, 'regions' | 'validateZones' | 'residency' | 'countBuckets' | 'bucketRegions'>): TenancyService;
   /** Usage, price books and invoices (<data-dir>/control/billing.db); usage calls answer Unavailable without a usage source. */
-  billing(deps: { tenancy: TenancyService; regions: readonly string[]; usage?: UsageSource }): BillingService;
+  billing(deps: { tenancy: TenancyService; regions: readonly string[]; usage?: UsageSource; clock?: () => Date }): BillingService;
   close(): void;
 }
 

@@ -45,6 +45,8 @@ export interface StartOptions {
   topology?: Topology;
   /** Where billing reads metered usage (GET /admin/v1/usage, invoice runs); without it those answer Unavailable. */
   usage?: UsageSource;
+  /** The clock invoice runs see (tests: invoicing real traffic of the current month as if it had ended). */
+  billingClock?: () => Date;
 }
 
 export interface RunningApp {
@@ -246,7 +248,9 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
         ? {
           tenancy,
           idempotency: localAccounts.idempotency,
-          billing: localAccounts.billing({ tenancy, regions: topology.regions.map((r) => r.id), ...(opts.usage ? { usage: opts.usage } : {}) }),
+          billing: localAccounts.billing({
+            tenancy, regions: topology.regions.map((r) => r.id), ...(opts.usage ? { usage: opts.usage } : {}), ...(opts.billingClock ? { clock: opts.billingClock } : {}),
+          }),
         }
         : {}),
       placement: router,
