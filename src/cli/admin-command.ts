@@ -69,7 +69,7 @@ export async function runVerb(v: Verb, argv: string[], env: Env, io: AdminIo, co
   const min = max - (v.optionalPositionals ?? 0);
   if (positionals.length < min || positionals.length > max) {
     const wanted = max === 0 ? 'no arguments' : v.positionals.join(' ');
-    throw new UsageError(`${positionals.length < min ? 'missing' : 'too many arguments; expected'} ${wanted}; try '${['sovra', command, ...v.synopsis.split(' ').filter((w) => /^[a-z-]+$/.test(w))].join(' ')} --help'`);
+    throw new UsageError(`${positionals.length < min ? 'missing' : 'too many arguments; expected'} ${wanted}; try '${['sovra', command, ...v.synopsis.split(' ').filter((w) => /^[a-z][a-z-]*$/.test(w))].join(' ')} --help'`);
   }
   const json = values.json === true;
   const client = clientFor(values as Record<string, string | undefined>, env);

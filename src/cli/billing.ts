@@ -25,7 +25,8 @@ function required(ctx: VerbContext, name: string, what: string): string {
   return v;
 }
 
-const validity = (b: StoredPriceBook['book']) => `${b.validFrom.replace(':00:00Z', 'Z')} .. ${b.validTo ? b.validTo.replace(':00:00Z', 'Z') : 'open'}`;
+const hourText = (iso: string) => iso.replace('T', ' ').replace(/:00(\.000)?Z$/, 'Z');
+const validity = (b: StoredPriceBook['book']) => `${hourText(b.validFrom)} .. ${b.validTo ? hourText(b.validTo) : 'open'}`;
 
 /** How a book prices: its entries, or its markup. */
 function pricing(b: StoredPriceBook['book']): string {

@@ -112,7 +112,7 @@ describe('sovra usage and sovra billing (the binary)', () => {
     const books = (await ok(['billing', 'price-book', 'list', 'acme'], acmeEnv)).trimEnd().split('\n');
     assert.deepEqual(books.map((l) => l.split(/\s{2,}/)), [
       ['ID', 'BILLING', 'CURRENCY', 'VALID', 'PRICING', 'MINIMUM FEE'],
-      ['acme-retail', 'retail', 'EUR', '2026-01-01T00Z .. open', 'wholesale + 50%', '-'],
+      ['acme-retail', 'retail', 'EUR', '2026-01-01 00:00Z .. open', 'wholesale + 50%', '-'],
     ]);
     await refused(['billing', 'price-book', 'set', 'dt', '--file', join(dir, 'missing.json')], opEnv, /cannot read .*missing\.json: ENOENT/);
     writeFileSync(join(dir, 'negative.json'), JSON.stringify({ id: 'neg', currency: 'EUR', validFrom: '2027-01-01T00:00:00Z', entries: [{ meter: 'objects', region: '*', tiers: [{ unitPrice: '-1' }] }] }));
