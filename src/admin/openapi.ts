@@ -206,6 +206,8 @@ export function openApiDocument(): Json {
         '{"billing": "wholesale"}); a partner sets its customers\' retail books or markup rules and invoices them under its brand',
         '({"billing": "retail"}); invoices are immutable once issued (corrections are credit notes) and exported as JSON, CSV or HTML;',
         'GET /usage reads metered usage (never object keys).',
+        '',
+        'SQL over stored objects is a separate API on each region\'s S3 endpoint, described at /analytics/v1/openapi.json.',
       ].join('\n'),
     },
     servers: [{ url: '/admin/v1' }],

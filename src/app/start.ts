@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ADMIN_PREFIX, createAdminApi } from '../admin/admin-api.js';
+import { AnalyticsService, createAnalyticsApi } from '../analytics/index.js';
 import { jsonError } from '../admin/json.js';
 import type { Config } from '../config/index.js';
 import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/index.js';
@@ -21,13 +22,13 @@ import type { BucketDirectory, RegionAccess } from '../placement/ports.js';
 import { createRegionalStorage } from '../placement/regional-storage.js';
 import { SqliteBucketDirectory } from '../placement/sqlite-directory.js';
 import { checkDirectoryFitsTopology, reconcileRegion } from '../placement/startup-checks.js';
-import { parseZones } from '../residency/policy.js';
+import { findRegion, isWithin, parseZones, regionAllowed } from '../residency/policy.js';
 import { checkClusterSecret, CONTROL_PLANE_NODE_ID, createInternalApi, HttpBucketDirectory, HttpTenancy, RemoteRegion } from '../internal/index.js';
+import { createUsageSource, MemoryUsageRecorder, type MeteringReader, type UsageRecorder } from '../metering/index.js';
 import { startReplicator, type ReplicationStats } from '../replication/replicator.js';
 import { createS3Service } from '../s3/index.js';
 import { QuotaGuard } from '../s3/quotas.js';
 
-import type { UsageSource } from '../metering/model.js';
 import type { AccessRecorder, AccountDirectory, CredentialResolver, MandatoryResidencyPort, TenancyService } from '../tenancy/model.js';
 import type { OperatorCredentials } from '../tenancy/index.js';
 import type { Region, Topology } from '../topology/types.js';
@@ -43,8 +44,6 @@ export interface StartOptions {
   minPartSize?: number;
   /** A topology object instead of config.topology (tests). */
   topology?: Topology;
-  /** Where billing reads metered usage (GET /admin/v1/usage, invoice runs); without it those answer Unavailable. */
-  usage?: UsageSource;
   /** The clock invoice runs see (tests: invoicing real traffic of the current month as if it had ended). */
   billingClock?: () => Date;
 }
@@ -57,6 +56,10 @@ export interface RunningApp {
   topology: Topology;
   /** Replication statistics of each served region. */
   replication(): ReplicationStats[];
+  /** Metered usage across every region (what /admin/v1/usage serves), and stored-now figures. */
+  usage: MeteringReader;
+  /** This process's usage recorder (requests, transfer, replication; analytics reports here too). */
+  recorder: UsageRecorder & { flush(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -120,20 +123,20 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     let localAccounts: LocalAccounts | undefined;
     let credentials: CredentialResolver & Partial<AccountDirectory & AccessRecorder>;
     let accounts: AccountDirectory;
-    let recorder: AccessRecorder;
+    let accessRecorder: AccessRecorder;
     if (hostsDirectory) {
       const la = openLocalAccounts(config, residencyPort);
       localAccounts = la;
       closers.push(() => la.close());
       credentials = la.credentials;
       accounts = la.accounts;
-      recorder = la.recorder;
+      accessRecorder = la.recorder;
     } else {
       const remote = new HttpTenancy({ endpoint: topology.controlPlane?.endpoint ?? '', nodeId, clusterSecret: clusterSecret ?? '' });
       closers.push(() => remote.close());
       credentials = remote;
       accounts = remote;
-      recorder = remote;
+      accessRecorder = remote;
     }
 
     const served = embedded ? topology.regions : topology.regions.filter((r) => r.id === config.region);
@@ -166,10 +169,26 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       regions.set(region.id, remote);
     }
 
+    // Metering: counts go to the store of the bucket's region (local engine or peer region).
+    // Closed after the replicators stop and before the stores close (closers run in reverse).
+    const recorder = new MemoryUsageRecorder({
+      flushIntervalMs: config.meteringFlushMs,
+      log,
+      sink: (regionId, batch) => {
+        const access = regions.get(regionId);
+        if (!access) return Promise.reject(fail('Unavailable', `region ${regionId} is not reachable from this node`));
+        return access.recordUsage(batch);
+      },
+    });
+    closers.push(() =>
+      recorder.close().catch((e: unknown) => log(`metering: usage counted since the last flush could not be recorded: ${e instanceof Error ? e.message : String(e)}`)),
+    );
+
     // One replicator per served region engine: each drains its own region's outbox.
     const replicators = new Map([...engines].map(([id, engine]) => [id, startReplicator({
         engine,
         log,
+        usage: recorder,
         resolveDestination: async (bucket) => {
           const entry = await directory.lookupFresh(bucket);
           if (!entry) throw fail('NoSuchBucket', `The replication destination bucket ${bucket} does not exist`, { resource: `/${bucket}` });
@@ -192,6 +211,10 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       ...(mandatory ? { mandatoryResidency: mandatory } : {}),
     });
     placementRef = router;
+    const usage = createUsageSource({
+      regions: () => regions.values(),
+      storedByOwner: (owner) => router.usageByOwner(owner),
+    });
 
     // Startup recovery ran already; while serving, blobs orphaned by a crashed peer process (or a
     // failed best-effort delete) are collected periodically, with the store's grace period.
@@ -206,18 +229,19 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     const onInternalError = (err: unknown, id: string) => log(`[${id}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const quotas = new QuotaGuard({
       accounts,
-      storedBytes: async (owner) => (await router.usageByOwner(owner)).bytes,
+      metering: usage,
       bucketCount: async (owner) => (await directory.list(owner)).length,
       // Each cluster worker holds its share of an account's request rate (see QuotaGuard).
       processes: config.workers > 0 ? config.workers : availableParallelism(),
     });
-    const s3 = createS3Service({
+    const s3Deps = {
       engine: router,
       placement: router,
       credentials,
       accounts,
       quotas,
-      accessRecorder: recorder,
+      accessRecorder: accessRecorder,
+      usage: recorder,
       region: config.region ?? topology.defaultRegion,
       regions: topology.regions.map((r) => r.id),
       domains: config.domains,
@@ -230,7 +254,31 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
           return endpoint === undefined ? undefined : forwardRequest(req, endpoint, nodeId);
         },
       }),
+    };
+    const s3 = createS3Service(s3Deps);
+    // SQL over objects: one DuckDB per query, its scratch files beside the data (hard links to blobs).
+    const analyticsService = new AnalyticsService({
+      scratchRoot: join(config.dataDir, 'analytics-scratch'),
+      residency: {
+        regionAllowed: (id, zones) => {
+          const r = findRegion(topology, id);
+          return r !== undefined && regionAllowed(r, zones);
+        },
+        isWithin: (zones, outer) => isWithin(topology, zones, outer),
+      },
+      localRegion: config.region ?? topology.defaultRegion,
+      limits: {
+        timeoutMs: config.queryTimeoutMs,
+        memoryBytes: config.queryMemoryMb * 1024 * 1024,
+        threads: config.queryThreads,
+        maxResultBytes: config.queryMaxResultMb * 1024 * 1024,
+        maxConcurrentPerAccount: config.queryConcurrency,
+      },
+      usage: recorder,
     });
+    await analyticsService.start();
+    closers.push(() => analyticsService.close());
+    const analytics = createAnalyticsApi({ s3: s3Deps, service: analyticsService, regions: topology.regions.map((r) => r.id), defaultRegion: config.region ?? topology.defaultRegion });
     // Accounts are managed where they are kept (embedded server or control plane); a region node
     // serves the regions and its buckets' residency, and passes the rest on to the control plane.
     const tenancy: TenancyService | undefined = localAccounts?.service({
@@ -249,7 +297,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
           tenancy,
           idempotency: localAccounts.idempotency,
           billing: localAccounts.billing({
-            tenancy, regions: topology.regions.map((r) => r.id), ...(opts.usage ? { usage: opts.usage } : {}), ...(opts.billingClock ? { clock: opts.billingClock } : {}),
+            tenancy, regions: topology.regions.map((r) => r.id), usage, ...(opts.billingClock ? { clock: opts.billingClock } : {}),
           }),
         }
         : {}),
@@ -262,7 +310,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       ? createInternalApi({
         clusterSecret,
         knownNodes: [...topology.regions.map((r) => r.id), CONTROL_PLANE_NODE_ID],
-        ...(hostsDirectory ? { directory, tenancy: { credentials, accounts, recorder } } : {}),
+        ...(hostsDirectory ? { directory, tenancy: { credentials, accounts, recorder: accessRecorder } } : {}),
         regions: local,
         onInternalError,
       })
@@ -280,6 +328,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
             return jsonError(fail('Unavailable', `The control plane, which keeps the accounts, cannot be reached from this region node (${reason}); try again.`), req.requestId);
           });
         }
+        if (analytics.matches(req)) return analytics.handle(req);
         return s3.handle(req);
       },
     });
@@ -289,6 +338,8 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       root: localAccounts?.root,
       topology,
       replication: () => [...replicators.values()].map((r) => r.stats()),
+      usage,
+      recorder,
       async close() {
         await server.close(config.shutdownTimeoutMs);
         await closeAll();

@@ -49,6 +49,14 @@ export interface BlobStore {
   /** A stream of bytes [start, end] of a blob, or undefined when the blob does not exist. */
   open(id: string, opts?: ReadOptions): Promise<Readable | undefined>;
   stat(id: string, opts?: IoOptions): Promise<BlobStat | undefined>;
+  /**
+   * Makes the blob's bytes appear as the file `dest` without copying (a hard link), where
+   * the store keeps blobs as files on the same filesystem. 'missing': no such blob;
+   * 'unsupported': this store (or this blob) cannot be linked, the caller copies instead.
+   * Optional: stores that keep no files have none. The linked file shares the blob's
+   * bytes, so whoever holds it must only read it.
+   */
+  linkTo?(id: string, dest: string, opts?: IoOptions): Promise<'linked' | 'missing' | 'unsupported'>;
   /** Removes a blob; a missing blob is not an error. */
   delete(id: string, opts?: IoOptions): Promise<void>;
   /** Every committed blob id, in no particular order. */

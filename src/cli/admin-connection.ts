@@ -5,7 +5,7 @@
  * (bad usage: one line, exit 2; an API refusal: `sovra: <code>: <message>`, exit 2; an
  * unreachable server: exit 1).
  */
-import { AdminApiError, AdminClient, AdminConnectionError, parseEndpoint } from '../client/admin-client.js';
+import { AdminApiError, AdminClient, AdminConnectionError, parseEndpoint, type AdminClientOptions } from '../client/admin-client.js';
 import type { CommandOutput } from './regions.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -47,6 +47,11 @@ export interface ConnectionValues {
 }
 
 export function clientFor(values: ConnectionValues, env: Env): AdminClient {
+  return new AdminClient(connectionFor(values, env));
+}
+
+/** The endpoint and credentials the flags and environment name (any client of the server). */
+export function connectionFor(values: ConnectionValues, env: Env): AdminClientOptions {
   const endpoint = nonEmpty(values.endpoint) ?? nonEmpty(env['SOVRA_ENDPOINT']) ?? DEFAULT_ENDPOINT;
   try {
     parseEndpoint(endpoint);
@@ -57,13 +62,13 @@ export function clientFor(values: ConnectionValues, env: Env): AdminClient {
   const secretAccessKey = nonEmpty(values['secret-key']) ?? nonEmpty(env['AWS_SECRET_ACCESS_KEY']);
   // A token given as a flag wins; from the environment only when no keys are given either way.
   const token = nonEmpty(values.token) ?? (accessKeyId === undefined && secretAccessKey === undefined ? nonEmpty(env['SOVRA_TOKEN']) : undefined);
-  if (token !== undefined) return new AdminClient({ endpoint, token });
+  if (token !== undefined) return { endpoint, token };
   if (accessKeyId === undefined || secretAccessKey === undefined) {
     const missing = [accessKeyId === undefined ? 'access key' : '', secretAccessKey === undefined ? 'secret key' : ''].filter((s) => s !== '').join(' and ');
     throw new UsageError(`no credentials: ${missing} not given; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --access-key and --secret-key`);
   }
   const region = nonEmpty(values.region) ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']);
-  return new AdminClient({ endpoint, accessKeyId, secretAccessKey, ...(region ? { region } : {}) });
+  return { endpoint, accessKeyId, secretAccessKey, ...(region ? { region } : {}) };
 }
 
 /** Plain left-aligned columns, as in `sovra regions`. */

@@ -16,6 +16,7 @@ Commands:
   admin        Manage partners, customers, users, access keys, policies and tokens via the admin API
   usage        Metered usage by account, bucket, region, meter and time via the admin API
   billing      Price books, billing profiles, tax rates, invoices, credit notes and margins via the admin API
+  query        Run SQL over your objects in their region: a table, CSV, JSON, Parquet or Arrow
   help         Show this help
   version      Print the version
 
@@ -63,6 +64,25 @@ async function main(argv: string[]): Promise<void> {
     case 'billing':
       process.exitCode = await (await import('./billing.js')).runBillingCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
       return;
+    case 'query': {
+      const { runQueryCommand } = await import('./query.js');
+      let cancel: (() => Promise<void>) | undefined;
+      process.once('SIGINT', () => {
+        process.stderr.write('\ncancelling the query...\n');
+        void (cancel ? cancel() : Promise.resolve()).finally(() => process.exit(130));
+      });
+      process.exitCode = await runQueryCommand(rest, process.env, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        stdoutBytes: (b) => new Promise<void>((resolve) => (process.stdout.write(b) ? resolve() : process.stdout.once('drain', () => resolve()))),
+        stderrIsTTY: process.stderr.isTTY === true,
+        stdoutIsTTY: process.stdout.isTTY === true,
+        onInterrupt: (c) => {
+          cancel = c;
+        },
+      });
+      return;
+    }
     default:
       process.stderr.write(`sovra: unknown command "${command}"\n\n${USAGE}\n`);
       process.exitCode = 2;

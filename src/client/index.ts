@@ -28,4 +28,16 @@ export {
   type AdminRequestOptions,
   type CreateOptions,
 } from './admin-client.js';
+export {
+  AnalyticsApiError,
+  AnalyticsClient,
+  ANALYTICS_API_PREFIX,
+  type QueryFormat,
+  type QueryRequest,
+  type QueryStats,
+  type QueryStatus,
+  type ResultColumn,
+  type StoredQuery,
+  type StreamedQuery,
+} from './analytics-client.js';
 export type * from './admin-types.js';

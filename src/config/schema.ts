@@ -26,6 +26,18 @@ export interface Config {
   fsync: boolean;
   maxSkewSeconds: number;
   shutdownTimeoutMs: number;
+  /** Analytics: wall-clock limit per query, ms. */
+  queryTimeoutMs: number;
+  /** Analytics: DuckDB memory per query, MiB. */
+  queryMemoryMb: number;
+  /** Analytics: worker threads per query. */
+  queryThreads: number;
+  /** Analytics: largest result a query may return or write, MiB. */
+  queryMaxResultMb: number;
+  /** Analytics: queries one account may run at once. */
+  queryConcurrency: number;
+  /** How often request counts are flushed to the metadata store: the most a kill -9 can lose. */
+  meteringFlushMs: number;
 }
 
 export interface FieldSpec {
@@ -60,4 +72,10 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'fsync', flag: '--fsync', env: 'SOVRA_FSYNC', kind: 'bool', doc: 'fsync object bytes before acknowledging a write (turn off only for throwaway data)', default: () => true },
   { key: 'maxSkewSeconds', flag: '--max-skew', env: 'SOVRA_MAX_SKEW', kind: 'int', doc: 'Allowed clock skew of signed requests, seconds', default: () => 900 },
   { key: 'shutdownTimeoutMs', flag: '--shutdown-timeout', env: 'SOVRA_SHUTDOWN_TIMEOUT_MS', kind: 'int', doc: 'How long in-flight requests may run after SIGTERM before connections are cut, ms', default: () => 30000 },
+  { key: 'queryTimeoutMs', flag: '--query-timeout', env: 'SOVRA_QUERY_TIMEOUT_MS', kind: 'int', doc: 'Analytics: how long one SQL query may run (its result streamed included), ms', default: () => 300000 },
+  { key: 'queryMemoryMb', flag: '--query-memory', env: 'SOVRA_QUERY_MEMORY_MB', kind: 'int', doc: 'Analytics: memory one query may use, MiB (beyond it DuckDB spills to disk, then fails)', default: () => 1024 },
+  { key: 'queryThreads', flag: '--query-threads', env: 'SOVRA_QUERY_THREADS', kind: 'int', doc: 'Analytics: worker threads per query', default: () => 2 },
+  { key: 'queryMaxResultMb', flag: '--query-max-result', env: 'SOVRA_QUERY_MAX_RESULT_MB', kind: 'int', doc: 'Analytics: largest result a query may return or write, MiB', default: () => 1024 },
+  { key: 'queryConcurrency', flag: '--query-concurrency', env: 'SOVRA_QUERY_CONCURRENCY', kind: 'int', doc: 'Analytics: queries one account may run at once (per process)', default: () => 4 },
+  { key: 'meteringFlushMs', flag: '--metering-flush', env: 'SOVRA_METERING_FLUSH_MS', kind: 'int', doc: 'How often request and transfer counts are written to the metadata store, ms (what a kill -9 can lose at most)', default: () => 1000 },
 ];

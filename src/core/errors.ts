@@ -85,6 +85,17 @@ export const ErrorCodes = {
   ObjectLockConfigurationNotFoundError: 'ObjectLockConfigurationNotFoundError',
   OwnershipControlsNotFoundError: 'OwnershipControlsNotFoundError',
   NoSuchPublicAccessBlockConfiguration: 'NoSuchPublicAccessBlockConfiguration',
+  // analytics (SQL over objects)
+  InvalidQuery: 'InvalidQuery',
+  QueryRefused: 'QueryRefused',
+  MalformedObject: 'MalformedObject',
+  ResidencyConflict: 'ResidencyConflict',
+  QueryTimeout: 'QueryTimeout',
+  QueryCancelled: 'QueryCancelled',
+  QueryMemoryExceeded: 'QueryMemoryExceeded',
+  ResultTooLarge: 'ResultTooLarge',
+  TooManyQueries: 'TooManyQueries',
+  NoSuchQuery: 'NoSuchQuery',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

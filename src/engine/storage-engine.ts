@@ -15,6 +15,7 @@ import { deleteObject } from './delete-object.js';
 import { listMultipartUploads, listObjects, listObjectVersions } from './listing.js';
 import * as multipart from './multipart.js';
 import { checkCopySourceRange } from './multipart.js';
+import { objectFile } from './object-file.js';
 import { putObject } from './put-object.js';
 import { putReplica } from './put-replica.js';
 import * as replication from './replication.js';
@@ -68,6 +69,7 @@ export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
     putObjectAcl: ({ acl, ...at }) => putObjectAcl(ctx, at, acl),
     listObjects: (input) => listObjects(ctx, input),
     listObjectVersions: (input) => listObjectVersions(ctx, input),
+    objectFile: (input) => objectFile(ctx, input),
 
     createMultipartUpload: (input) => multipart.createMultipartUpload(ctx, input),
     uploadPart: (input) => multipart.uploadPart(ctx, input),
@@ -92,6 +94,10 @@ export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
       return { info: toObjectInfo(opened.source), tags: opened.source.tags, ...(opened.range ? { range: opened.range } : {}), body: opened.stream };
     },
     putReplica: (input) => putReplica(ctx, input),
+    async recordUsage(batch) {
+      await ctx.meta.write((tx) => tx.usage.addCounters(batch));
+    },
+    readUsage: (q) => ctx.meta.read((tx) => tx.usage.hours(q)),
 
     close() {
       closing ??= (async () => {

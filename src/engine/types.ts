@@ -4,7 +4,9 @@
  * engine knows nothing of HTTP, XML or signatures.
  */
 import type { Readable } from 'node:stream';
-import type { ReplicationConfigRecord, ReplicationRuleRecord } from '../meta/types.js';
+import type { HourlyUsage, ReplicationConfigRecord, ReplicationRuleRecord, UsageBatch, UsageHoursQuery } from '../meta/types.js';
+
+export type { HourlyUsage, UsageBatch, UsageHoursQuery } from '../meta/types.js';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 export type ChecksumType = 'COMPOSITE' | 'FULL_OBJECT';
@@ -412,6 +414,21 @@ export interface ReplicaWrite {
   signal?: AbortSignal;
 }
 
+export interface ObjectFileInput {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  /** Where the file goes: a path that does not exist yet, on the data directory's filesystem for a zero-copy link. */
+  path: string;
+  signal?: AbortSignal;
+}
+
+export interface ObjectFileResult {
+  info: ObjectInfo;
+  /** True when the file is a hard link to the stored blob (no bytes copied): it must only be read. */
+  linked: boolean;
+}
+
 /**
  * Everything the S3 layer may ask of storage. Every method throws AppError with
  * the precise code (NoSuchBucket, NoSuchKey, PreconditionFailed, ...).
@@ -456,6 +473,12 @@ export interface StorageEngine {
   putObjectAcl(input: { bucket: string; key: string; versionId?: string; acl: CannedAcl }): Promise<{ versionId: string }>;
   listObjects(input: ListObjectsInput): Promise<ListObjectsResult>;
   listObjectVersions(input: ListVersionsInput): Promise<ListVersionsResult>;
+  /**
+   * The version's bytes as a file at `path` (GetObject's errors), for file-based readers such
+   * as the analytics engine; the caller deletes the file. Only a region's own engine can:
+   * the router answers PermanentRedirect for a bucket held elsewhere.
+   */
+  objectFile(input: ObjectFileInput): Promise<ObjectFileResult>;
 
   createMultipartUpload(input: CreateMultipartInput): Promise<MultipartUpload>;
   uploadPart(input: UploadPartInput): Promise<PartInfo>;
@@ -495,4 +518,8 @@ export interface RegionEngine extends StorageEngine {
    * same version id again is a no-op; bytes that do not match etag/checksum/size are refused.
    */
   putReplica(input: ReplicaWrite): Promise<void>;
+  /** Adds a recorder's batch of hourly counters durably; a batch id already applied is a no-op. */
+  recordUsage(batch: UsageBatch): Promise<void>;
+  /** This region's hourly usage (stored figures plus storage accrued up to q.now). */
+  readUsage(q: UsageHoursQuery): Promise<HourlyUsage[]>;
 }

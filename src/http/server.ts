@@ -57,16 +57,32 @@ async function writeResponse(res: http.ServerResponse, out: ProtocolResponse, me
     if (out.headers['content-length'] === undefined) out.headers['content-length'] = buf.length;
     res.writeHead(out.status, out.headers);
     res.end(method === 'HEAD' ? undefined : buf);
+    out.sent?.(method === 'HEAD' || res.destroyed ? 0 : buf.length);
     return;
   }
   if (body instanceof Readable) {
     res.writeHead(out.status, out.headers);
-    await pipeline(body, res);
+    // Metering counts what was handed to the connection, also when the client goes away mid-body.
+    let sent = 0;
+    if (out.sent) body.on('data', (chunk: Buffer) => (sent += chunk.length));
+    try {
+      if (out.trailers) {
+        const trailers = out.trailers;
+        await pipeline(body, res, { end: false });
+        res.addTrailers(trailers());
+        res.end();
+      } else {
+        await pipeline(body, res);
+      }
+    } finally {
+      out.sent?.(sent);
+    }
     return;
   }
   if (out.headers['content-length'] === undefined && out.status !== 304 && out.status !== 204) out.headers['content-length'] = 0;
   res.writeHead(out.status, out.headers);
   res.end();
+  out.sent?.(0);
 }
 
 export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {

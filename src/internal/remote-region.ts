@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { PassThrough } from 'node:stream';
-import type { OwnerUsage } from '../engine/types.js';
+import type { HourlyUsage, OwnerUsage, UsageBatch, UsageHoursQuery } from '../engine/types.js';
 import type { ReadForCopyInput, ReadForCopyResult, RegionAccess, ReplicaInput } from '../placement/ports.js';
 import { InternalClient } from './http-client.js';
 import {
@@ -15,8 +15,11 @@ import {
   REPLICA_HEADER,
   reviveObjectHeader,
   reviveOwnerUsage,
+  reviveUsageRows,
   serializeReadForCopyInput,
   serializeReplicaMeta,
+  serializeUsage,
+  serializeUsageQuery,
 } from './wire.js';
 
 export interface RemoteRegionOptions {
@@ -88,6 +91,15 @@ export class RemoteRegion implements RegionAccess {
 
   async usageByOwner(owner: string): Promise<OwnerUsage> {
     return reviveOwnerUsage(await this.client.json({ method: 'GET', segments: ['regions', this.regionId, 'usage'], query: { owner } }));
+  }
+
+  async recordUsage(batch: UsageBatch): Promise<void> {
+    await this.client.json({ method: 'POST', segments: ['regions', this.regionId, 'usage-records'], json: { id: batch.id, rows: serializeUsage(batch.rows) } });
+  }
+
+  async readUsage(q: UsageHoursQuery): Promise<HourlyUsage[]> {
+    const res = await this.client.json({ method: 'POST', segments: ['regions', this.regionId, 'usage-query'], json: serializeUsageQuery(q) });
+    return reviveUsageRows((res as { rows?: unknown } | null)?.rows, 'usage rows');
   }
 
   /** Closes idle connections (of an own agent). */

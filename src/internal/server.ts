@@ -41,6 +41,9 @@ import {
   reviveReadForCopyInput,
   reviveReplicaMeta,
   reviveResidency,
+  reviveUsageBatch,
+  reviveUsageQuery,
+  serializeUsage,
   statusOf,
   toWireError,
 } from './wire.js';
@@ -243,6 +246,16 @@ export function createInternalApi(deps: InternalApiDeps): InternalApi {
       const u = await target.usageByOwner(owner);
       // Totals only: nothing about keys or buckets crosses the border.
       return jsonResponse(200, { bytes: u.bytes, objects: u.objects, buckets: u.buckets });
+    }
+    // Metering: a peer's recorder flushes the counts of this region's buckets here; usage
+    // readers fan out here. Rows name account, bucket, region, meter and hour only.
+    if (action === 'usage-records' && call.req.method === 'POST') {
+      await region(id).recordUsage(reviveUsageBatch(await readJson(call, 'usage batch')));
+      return NO_CONTENT();
+    }
+    if (action === 'usage-query' && call.req.method === 'POST') {
+      const rows = await region(id).readUsage(reviveUsageQuery(await readJson(call, 'usage query')));
+      return jsonResponse(200, { rows: serializeUsage(rows) });
     }
     if (action === 'replicas' && call.req.method === 'PUT') {
       const target = region(id);

@@ -4,7 +4,7 @@
  * ISO strings; JSON in a header travels as base64url so any key or value survives.
  */
 import { AppError, ErrorCodes, fail, type ErrorCode } from '../core/errors.js';
-import type { CannedAcl, ObjectInfo, OwnerUsage, Preconditions } from '../engine/types.js';
+import type { CannedAcl, HourlyUsage, ObjectInfo, OwnerUsage, Preconditions, UsageBatch, UsageHoursQuery } from '../engine/types.js';
 import type { BucketEntry, ReadForCopyInput, ReplicaInput } from '../placement/ports.js';
 import type { ResidencyPolicy } from '../residency/policy.js';
 import { S3_ERRORS } from '../s3/errors.js';
@@ -214,6 +214,54 @@ function count(o: Obj, name: string, what: string): number {
 export function reviveOwnerUsage(v: unknown): OwnerUsage {
   const o = obj(v, 'usage');
   return { bytes: count(o, 'bytes', 'usage'), objects: count(o, 'objects', 'usage'), buckets: count(o, 'buckets', 'usage') };
+}
+
+// ---- usage: account, bucket, region, meter, hour and quantity only (never an object key) -------
+
+/** An hourly figure on the wire: the quantity as a decimal string (a bigint). */
+export interface WireUsage {
+  accountId: string;
+  bucket: string;
+  region: string;
+  meter: string;
+  hour: number;
+  quantity: string;
+}
+
+export function serializeUsage(rows: readonly HourlyUsage[]): WireUsage[] {
+  return rows.map((r) => ({ accountId: r.accountId, bucket: r.bucket, region: r.region, meter: r.meter, hour: r.hour, quantity: r.quantity.toString() }));
+}
+
+export function reviveUsageRows(v: unknown, what: string): HourlyUsage[] {
+  if (!Array.isArray(v)) throw fail('InvalidRequest', `${what} must be an array.`);
+  return v.map((item) => {
+    const o = obj(item, what);
+    const q = str(o, 'quantity', what);
+    if (!/^-?\d{1,20}$/.test(q)) throw fail('InvalidRequest', `${what}.quantity must be a decimal integer.`);
+    return {
+      accountId: str(o, 'accountId', what), bucket: str(o, 'bucket', what), region: str(o, 'region', what),
+      meter: str(o, 'meter', what), hour: count(o, 'hour', what), quantity: BigInt(q),
+    };
+  });
+}
+
+export function reviveUsageBatch(v: unknown): UsageBatch {
+  const o = obj(v, 'usage batch');
+  return { id: str(o, 'id', 'usage batch'), rows: reviveUsageRows(o.rows, 'usage batch.rows') };
+}
+
+export function serializeUsageQuery(q: UsageHoursQuery): Obj {
+  return { ...q, ...(q.accountIds ? { accountIds: [...q.accountIds] } : {}), ...(q.meters ? { meters: [...q.meters] } : {}) };
+}
+
+export function reviveUsageQuery(v: unknown): UsageHoursQuery {
+  const o = obj(v, 'usage query');
+  const q: UsageHoursQuery = { fromHour: count(o, 'fromHour', 'usage query'), toHour: count(o, 'toHour', 'usage query'), now: count(o, 'now', 'usage query') };
+  if (o.accountIds !== undefined) q.accountIds = strings(o.accountIds, 'usage query.accountIds');
+  if (o.meters !== undefined) q.meters = strings(o.meters, 'usage query.meters');
+  const bucket = optStr(o, 'bucket', 'usage query');
+  if (bucket !== undefined) q.bucket = bucket;
+  return q;
 }
 
 // ---- errors -----------------------------------------------------------------------------------

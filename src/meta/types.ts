@@ -17,6 +17,39 @@ export interface UsageCounts {
   objects: number;
 }
 
+/**
+ * One metered figure of one UTC hour (hour index = ms since epoch / 3,600,000). Names an
+ * account, bucket, region and meter only: usage never carries object keys.
+ */
+export interface HourlyUsage {
+  accountId: string;
+  bucket: string;
+  region: string;
+  meter: string;
+  hour: number;
+  quantity: bigint;
+}
+
+/**
+ * Counters to add, as one recorder flush: applied once per id (a retried batch whose first
+ * attempt did commit is a no-op), all rows or none.
+ */
+export interface UsageBatch {
+  id: string;
+  rows: HourlyUsage[];
+}
+
+export interface UsageHoursQuery {
+  /** Hour indexes, [fromHour, toHour). */
+  fromHour: number;
+  toHour: number;
+  /** Storage accrues up to this moment (ms since epoch) for the open interval since the last change. */
+  now: number;
+  accountIds?: readonly string[];
+  bucket?: string;
+  meters?: readonly string[];
+}
+
 export interface CorsRuleRecord {
   id?: string;
   allowedOrigins: string[];

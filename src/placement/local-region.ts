@@ -6,7 +6,7 @@
  * checked already.
  */
 import { fail } from '../core/errors.js';
-import type { OwnerUsage, RegionEngine } from '../engine/types.js';
+import type { HourlyUsage, OwnerUsage, RegionEngine, UsageBatch, UsageHoursQuery } from '../engine/types.js';
 import { checkTransfer, findRegion, type BucketResidency } from '../residency/policy.js';
 import type { Topology } from '../topology/types.js';
 import type { BucketDirectory, BucketEntry, ReadForCopyInput, ReadForCopyResult, RegionAccess, ReplicaInput } from './ports.js';
@@ -74,5 +74,13 @@ export class LocalRegion implements RegionAccess {
 
   async usageByOwner(owner: string): Promise<OwnerUsage> {
     return this.o.engine.usageByOwner(owner);
+  }
+
+  recordUsage(batch: UsageBatch): Promise<void> {
+    return this.o.engine.recordUsage(batch);
+  }
+
+  readUsage(q: UsageHoursQuery): Promise<HourlyUsage[]> {
+    return this.o.engine.readUsage(q);
   }
 }

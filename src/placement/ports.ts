@@ -5,7 +5,7 @@
  * them is the same code in both deployment modes.
  */
 import type { Readable } from 'node:stream';
-import type { CopySourceRead, OwnerUsage, Preconditions, ReplicaWrite } from '../engine/types.js';
+import type { CopySourceRead, HourlyUsage, OwnerUsage, Preconditions, ReplicaWrite, UsageBatch, UsageHoursQuery } from '../engine/types.js';
 import type { ResidencyPolicy } from '../residency/policy.js';
 
 /** A bucket as the global directory knows it. Object keys and contents are never here. */
@@ -76,4 +76,8 @@ export interface RegionAccess {
   putReplica(input: ReplicaInput): Promise<void>;
   /** The owner's usage in this region: totals only (bytes, objects, buckets), never keys. */
   usageByOwner(owner: string): Promise<OwnerUsage>;
+  /** Adds a metering batch to this region's store (idempotent per batch id). */
+  recordUsage(batch: UsageBatch): Promise<void>;
+  /** This region's hourly usage figures (no object keys). */
+  readUsage(q: UsageHoursQuery): Promise<HourlyUsage[]>;
 }

@@ -445,6 +445,7 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     putObjectAcl: async (i) => (await engineFor(i.bucket)).putObjectAcl(i),
     listObjects: async (i) => (await engineFor(i.bucket)).listObjects(i),
     listObjectVersions: async (i) => (await engineFor(i.bucket)).listObjectVersions(i),
+    objectFile: async (i) => (await engineFor(i.bucket)).objectFile(i),
 
     createMultipartUpload: async (i) => (await engineFor(i.bucket)).createMultipartUpload(i),
     uploadPart: async (i) => (await engineFor(i.bucket)).uploadPart(i),

@@ -31,6 +31,8 @@ function regionOver(engine: RegionEngine, failures: { next: number; code?: 'Unav
       await engine.putReplica(write);
     },
     usageByOwner: (owner) => engine.usageByOwner(owner),
+    recordUsage: (batch) => engine.recordUsage(batch),
+    readUsage: (q) => engine.readUsage(q),
   };
   return { region, sent };
 }

@@ -21,6 +21,7 @@
  */
 import { isAppError, type ErrorCode } from '../core/errors.js';
 import type { RegionEngine, ReplicationTask } from '../engine/types.js';
+import type { UsageRecorder } from '../metering/model.js';
 import type { RegionAccess, ReplicaInput } from '../placement/ports.js';
 
 export interface ReplicatorDeps {
@@ -41,6 +42,8 @@ export interface ReplicatorDeps {
   backoff?: (attempt: number) => number;
   /** How long a claim is leased. Default 60 s; must exceed one send. */
   leaseMs?: number;
+  /** Counts the bytes shipped to another region (bytes.replicated, billed to the source bucket's owner). */
+  usage?: UsageRecorder;
 }
 
 export interface ReplicationStats {
@@ -143,7 +146,9 @@ export function startReplicator(deps: ReplicatorDeps): Replicator {
     try {
       input = await readSource(task);
       const region = await deps.resolveDestination(task.destinationBucket);
+      const size = input.size ?? 0;
       await region.putReplica(input);
+      if (deps.usage && size > 0) await countShipped(deps.usage, task.bucket, region.regionId, size);
       await engine.finishReplicationTask(task.id, { status: 'COMPLETED' });
       counters.completed++;
       recordLag(clock().getTime() - task.enqueuedAt.getTime());
@@ -152,6 +157,16 @@ export function startReplicator(deps: ReplicatorDeps): Replicator {
     } finally {
       input?.body?.destroy();
       counters.inFlight--;
+    }
+  }
+
+  /** Bytes that crossed to another region; a copy within the region is no transfer. */
+  async function countShipped(usage: UsageRecorder, bucket: string, destRegion: string, bytes: number): Promise<void> {
+    try {
+      const source = await engine.getBucket(bucket);
+      if (source.region !== destRegion) usage.replicated({ accountId: source.owner, bucket, region: source.region, bytes, at: clock().getTime() });
+    } catch {
+      // The source bucket went away after its version was shipped: nobody left to bill.
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Bucket, StorageEngine, PayloadClaims } from '../engine/types.js';
+import type { UsageRecorder } from '../metering/model.js';
 import type { Placement } from '../placement/regional-storage.js';
 import type { AccessRecorder, AccountDirectory, CredentialResolver, Principal } from '../tenancy/model.js';
 import type { QuotaGuard } from './quotas.js';
@@ -36,6 +37,8 @@ export interface S3Deps {
    * (undefined: answer PermanentRedirect). Only asked before the body was read.
    */
   forward?: (req: ProtocolRequest, bucket: string) => Promise<ProtocolResponse | undefined>;
+  /** Counts each request served for its bucket's owner (metering); undefined: not counted. */
+  usage?: UsageRecorder;
   now?: () => Date;
   onInternalError?: (err: unknown, requestId: string) => void;
 }

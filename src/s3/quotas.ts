@@ -1,8 +1,10 @@
 /**
  * Customer quotas on the S3 API: buckets, bytes stored and requests per second.
- * - Buckets and bytes are checked before the write against the stored totals (the usage
- *   counters kept in the same transaction as the metadata). Writes running at the same
- *   moment can overshoot by what they carry together; the next write is then refused.
+ * - Buckets and bytes are checked before the write against the stored totals. Bytes come
+ *   from metering (storedNow: the per-bucket counters kept in the same transaction as the
+ *   metadata, which the storage meters also accrue from: one figure for "stored now").
+ *   Writes running at the same moment can overshoot by what they carry together; the next
+ *   write is then refused.
  * - Requests per second: a token bucket per account (burst of one second's worth) in each
  *   serving process; with N cluster workers each holds 1/N of the rate, since the
  *   workers share the load evenly.
@@ -10,12 +12,13 @@
  * requests others make to its buckets (it pays for them).
  */
 import { fail } from '../core/errors.js';
+import type { MeteringReader } from '../metering/index.js';
 import type { Account, AccountDirectory } from '../tenancy/model.js';
 
 export interface QuotaDeps {
   accounts: AccountDirectory;
-  /** Bytes the account stores across every region. */
-  storedBytes(accountId: string): Promise<number>;
+  /** What the account stores across every region, as metered (bytes incl. non-current versions and parts in progress). */
+  metering: Pick<MeteringReader, 'storedNow'>;
   /** Buckets the account owns across every region. */
   bucketCount(accountId: string): Promise<number>;
   /** Processes sharing the request rate (cluster workers). */
@@ -101,7 +104,7 @@ export class QuotaGuard {
     const account = await this.account(accountId);
     const max = account?.quotas?.maxBytes;
     if (max === null || max === undefined) return;
-    const bytes = await this.deps.storedBytes(accountId);
+    const { bytes } = await this.deps.metering.storedNow(accountId);
     const after = bytes + (incoming ?? 0);
     if (bytes >= max || after > max) {
       throw fail('QuotaExceeded', `The account ${account?.name ?? accountId} would store ${after} bytes, over its quota of ${max} bytes; delete data or ask ${await this.provider(account)} to raise the quota.`);

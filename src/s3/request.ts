@@ -31,6 +31,16 @@ export interface ProtocolResponse {
   headers: Record<string, string | number | string[]>;
   /** A string or Buffer is sent whole; a Readable is streamed. */
   body?: string | Buffer | Readable;
+  /**
+   * HTTP trailers sent after a streamed body (chunked encoding), read once it has ended;
+   * their names must be announced in a `trailer` header.
+   */
+  trailers?: () => Record<string, string>;
+  /**
+   * Called once when the response is over (sent, or the client went away), with the body
+   * bytes handed to the connection. For metering.
+   */
+  sent?: (bodyBytes: number) => void;
 }
 
 export function header(headers: HeaderMap, name: string): string | undefined {

@@ -4,13 +4,15 @@
  * S3 XML error carrying x-amz-request-id.
  */
 import { isAppError } from '../core/errors.js';
+import type { UsageRecorder } from '../metering/model.js';
 import { authenticateRequest, checkSigningRegion } from './authenticate-request.js';
 import { admitQuotas, authorizeOperation } from './authorize-request.js';
 import type { Handler, S3Context, S3Deps } from './context.js';
 import { corsHeadersFor, preflight } from './handlers/cors.js';
 import { HANDLERS } from './handlers/index.js';
 import { parseRequest } from './parse.js';
-import type { ProtocolRequest, ProtocolResponse } from './request.js';
+import { REQUEST_CLASS } from './request-class.js';
+import { header, type ProtocolRequest, type ProtocolResponse } from './request.js';
 import { errorResponse } from './respond.js';
 
 export interface S3Service {
@@ -20,18 +22,39 @@ export interface S3Service {
 export function createS3Service(deps: S3Deps): S3Service {
   const now = deps.now ?? (() => new Date());
 
-  async function run(req: ProtocolRequest): Promise<ProtocolResponse> {
+  async function run(req: ProtocolRequest, seen: { ctx?: S3Context } | undefined): Promise<ProtocolResponse> {
     const { op, query } = parseRequest(req, { domains: deps.domains });
     if (op.name === 'Preflight') return preflight(deps, req, op);
     const at = now();
     const { auth, principal } = await authenticateRequest(req, { credentials: deps.credentials, now: at, maxSkewSeconds: deps.maxSkewSeconds });
     if (!auth.anonymous) checkSigningRegion(auth, deps.regions, deps.region);
     const ctx: S3Context = { deps, req, op, query, auth, principal };
+    if (seen) seen.ctx = ctx;
     // A browser form names its signer inside the body: PostObject authorizes once it has read the form.
     if (op.name !== 'PostObject') await authorizeOperation(ctx, at);
     await admitQuotas(ctx);
     const handler: Handler = HANDLERS[op.name];
     return handler(ctx);
+  }
+
+  /**
+   * Counts the request once, when its response is over, for the bucket's owner (as S3 bills),
+   * anonymous and refused requests included. Not counted: requests that named no existing
+   * bucket here (ListBuckets, unknown buckets, failed authentication) and free ones (DELETE).
+   */
+  function meter(usage: UsageRecorder, ctx: S3Context, res: ProtocolResponse): void {
+    const bucket = ctx.bucketInfo;
+    const cls = REQUEST_CLASS[ctx.op.name];
+    if (bucket?.region === undefined || cls === 'free') return;
+    const body = ctx.req.body;
+    res.sent = (bytesOut) => {
+      // Body bytes the server took in whole (a request refused before its body was read sent none that counted).
+      const length = body.readableEnded ? Number(header(ctx.req.headers, 'content-length') ?? 0) : 0;
+      usage.request({
+        accountId: bucket.owner, bucket: bucket.name, region: bucket.region, class: cls,
+        bytesIn: Number.isSafeInteger(length) ? length : 0, bytesOut, at: Date.now(),
+      });
+    };
   }
 
   /** A request for a bucket held elsewhere may be passed on whole, if nothing of it was read yet. */
@@ -50,10 +73,16 @@ export function createS3Service(deps: S3Deps): S3Service {
   return {
     async handle(req) {
       let res: ProtocolResponse;
+      const usage = deps.usage;
+      const seen = usage ? ({} as { ctx?: S3Context }) : undefined;
       try {
-        res = await run(req);
+        res = await run(req, seen);
+        if (usage && seen?.ctx) meter(usage, seen.ctx, res);
       } catch (err) {
-        res = (await forwarded(req, err)) ?? errorResponse(err, req.requestId, req.method, deps.onInternalError);
+        // A request passed on whole is counted by the node that serves it.
+        const passedOn = await forwarded(req, err);
+        res = passedOn ?? errorResponse(err, req.requestId, req.method, deps.onInternalError);
+        if (!passedOn && usage && seen?.ctx) meter(usage, seen.ctx, res);
       }
       res.headers['x-amz-request-id'] = req.requestId;
       res.headers['x-amz-id-2'] = req.requestId;

@@ -3,7 +3,8 @@
  * uploads from @aws-sdk/client-s3, with the server killed by SIGKILL at a random moment,
  * several rounds. After each restart every key must be absent or complete and byte-correct,
  * every multipart upload atomic, and the temp area empty; at the end the blob files on disk
- * must be exactly those the metadata references.
+ * must be exactly those the metadata references. Then metering (metering.ts): request counts
+ * and storage meters across kill -9, the loss measured against the flush interval.
  *
  *   npm run test:crash          CRASH_ROUNDS=6 CRASH_WORKERS=6 CRASH_SEED=n to vary
  */
@@ -16,6 +17,7 @@ import { startSovra, tail, type SovraServer } from '../clients/sovra-server.js';
 import { prng } from './content.js';
 import { scanDataDir } from './disk.js';
 import { Ledger, runLoad } from './load.js';
+import { meteringCrash } from './metering.js';
 import { referencedBlobs, verifyObjects, verifyUploads } from './verify.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 6);
@@ -134,6 +136,8 @@ async function main(): Promise<number> {
     if (dataDir && !process.env.KEEP_WORK) rmSync(path.dirname(dataDir), { recursive: true, force: true });
     else if (dataDir) console.log(`# kept ${path.dirname(dataDir)}`);
   }
+  // Metering on a server of its own (CRASH_METERING=0 skips it).
+  if (process.env.CRASH_METERING !== '0') await meteringCrash(suite, rand, Number(process.env.CRASH_METERING_ROUNDS ?? Math.max(2, Math.ceil(ROUNDS / 2))), Math.max(2, Math.min(WORKERS, 4)));
   return report(suite);
 }
 

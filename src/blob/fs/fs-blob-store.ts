@@ -12,7 +12,7 @@
  * process crash (the page cache holds them) but not a power loss.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import type { BlobStat, BlobStore, BlobWriter, CleanTempOptions, IoOptions, ReadOptions } from '../blob-store.js';
@@ -151,6 +151,20 @@ export class FsBlobStore implements BlobStore {
       return { size: s.size, modifiedAt: s.mtime };
     } catch (e) {
       if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async linkTo(id: string, dest: string, opts?: IoOptions): Promise<'linked' | 'missing' | 'unsupported'> {
+    opts?.signal?.throwIfAborted();
+    try {
+      await link(this.pathOf(id), dest);
+      return 'linked';
+    } catch (e) {
+      if (isNotFound(e)) return 'missing';
+      // Another filesystem (EXDEV), or one without hard links (EPERM, ENOTSUP): copy instead.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EMLINK') return 'unsupported';
       throw e;
     }
   }

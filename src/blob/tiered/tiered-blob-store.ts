@@ -52,6 +52,11 @@ export class TieredBlobStore implements BlobStore {
     return this.storeOf(id).stat(id, opts);
   }
 
+  async linkTo(id: string, dest: string, opts?: IoOptions): Promise<'linked' | 'missing' | 'unsupported'> {
+    const store = this.storeOf(id);
+    return store.linkTo ? store.linkTo(id, dest, opts) : 'unsupported';
+  }
+
   delete(id: string, opts?: IoOptions): Promise<void> {
     return this.storeOf(id).delete(id, opts);
   }

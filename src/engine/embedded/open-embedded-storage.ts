@@ -50,7 +50,12 @@ export interface EmbeddedStorage {
 
 export async function openEmbeddedStorage(opts: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
   await mkdir(opts.dataDir, { recursive: true });
-  const meta = new SqliteMetaStore({ database: join(opts.dataDir, 'meta.db'), synchronous: opts.metaSynchronous ?? 'NORMAL' });
+  const clock = opts.clock;
+  const meta = new SqliteMetaStore({
+    database: join(opts.dataDir, 'meta.db'),
+    synchronous: opts.metaSynchronous ?? 'NORMAL',
+    ...(clock ? { clock: () => clock().getTime() } : {}),
+  });
   let small: SqliteBlobStore | undefined;
   try {
     const lease = await meta.instances.register();

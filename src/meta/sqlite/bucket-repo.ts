@@ -43,9 +43,9 @@ export class SqliteBucketRepo implements BucketRepo {
   }
 
   async remove(name: string): Promise<boolean> {
-    const removed = this.s.remove.run(name).changes === 1;
-    if (removed) this.usage.forget(name);
-    return removed;
+    // The meters close (accrue to now) while the bucket's owner and region are still known.
+    this.usage.forget(name);
+    return this.s.remove.run(name).changes === 1;
   }
 
   async setVersioning(name: string, state: VersioningState): Promise<void> {

@@ -147,6 +147,39 @@ UPDATE object_versions SET owner = '000000000000' WHERE owner = 'root';
 UPDATE uploads SET owner = '000000000000' WHERE owner = 'root';
 `,
   },
+  {
+    version: 5,
+    sql: `
+-- Metering. bucket_usage also keeps when its footprint last changed (ms since epoch) and the
+-- byte-ms / object-ms not yet making a whole hour; each change first accrues footprint x time
+-- into usage_hours (see meta/usage-accrual.ts). An existing database starts accruing now.
+ALTER TABLE bucket_usage ADD COLUMN since BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE bucket_usage ADD COLUMN carry_bytes BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE bucket_usage ADD COLUMN carry_objects BIGINT NOT NULL DEFAULT 0;
+UPDATE bucket_usage SET since = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER);
+
+-- Hourly figures per bucket and meter (hour = ms since epoch / 3600000): storage accrued by
+-- the ledger, requests and transfer added by recorder batches. Account and region are the
+-- bucket's owner and region at the time; never an object key.
+CREATE TABLE usage_hours (
+  bucket TEXT NOT NULL,
+  hour BIGINT NOT NULL,
+  meter TEXT NOT NULL,
+  account TEXT NOT NULL,
+  region TEXT NOT NULL,
+  quantity BIGINT NOT NULL,
+  PRIMARY KEY (bucket, hour, meter, account, region)
+) WITHOUT ROWID;
+CREATE INDEX usage_hours_by_hour ON usage_hours (hour);
+
+-- Recorder batches already applied, so a retried flush is never counted twice.
+CREATE TABLE usage_batches (
+  id TEXT PRIMARY KEY,
+  applied_at BIGINT NOT NULL
+);
+CREATE INDEX usage_batches_by_age ON usage_batches (applied_at);
+`,
+  },
 ];
 
 /** Brings the schema up to date; safe when several processes start at once (BEGIN IMMEDIATE). */

@@ -37,6 +37,8 @@ export interface SqliteMetaStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a write may wait for another process's write lock. Default 10 s. */
   busyTimeoutMs?: number;
+  /** The time storage meters accrue to at each change (ms since epoch). Default Date.now. */
+  clock?: () => number;
 }
 
 /** Milliseconds SQLite itself may wait (blocking) for a lock before we back off asynchronously. */
@@ -67,14 +69,15 @@ export class SqliteMetaStore implements MetaStore {
     migrate(db);
     db.pragma(`busy_timeout = ${INLINE_BUSY_MS}`);
     this.instances = new SqliteInstanceRegistry(db.memory ? undefined : join(dirname(db.name), `${basename(db.name)}-instances`));
-    const ledger = new UsageLedger(db);
+    const clock = opts.clock ?? Date.now;
+    const ledger = new UsageLedger(db, clock);
     this.tx = {
       buckets: new SqliteBucketRepo(db, ledger),
       objects: new SqliteObjectRepo(db, ledger),
       uploads: new SqliteUploadRepo(db, ledger),
       blobRefs: new SqliteBlobRefRepo(db),
       replication: new SqliteReplicationQueueRepo(db),
-      usage: new SqliteUsageRepo(db),
+      usage: new SqliteUsageRepo(db, clock),
     };
     this.s = {
       begin: db.prepare('BEGIN'),

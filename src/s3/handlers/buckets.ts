@@ -58,7 +58,8 @@ export async function createBucket(ctx: S3Context): Promise<ProtocolResponse> {
     ...(region !== undefined ? { region } : {}),
     ...(residency !== undefined ? { zones: residency.split(',') } : {}),
   }, ctx.deps.region);
-  await ctx.deps.placement.createBucket({ name, owner: requirePrincipal(ctx).accountId, ...terms, ...(acl !== undefined ? { acl } : {}) });
+  // The new bucket is the request's bucket from now on (its owner pays for the request).
+  ctx.bucketInfo = await ctx.deps.placement.createBucket({ name, owner: requirePrincipal(ctx).accountId, ...terms, ...(acl !== undefined ? { acl } : {}) });
   return emptyResponse(200, { location: `/${name}` });
 }
 

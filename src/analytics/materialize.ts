@@ -1,0 +1,77 @@
+/**
+ * Resolves a query's s3:// references to objects and makes each object a file in the
+ * query's scratch directory: globs are expanded by listing the bucket (DuckDB's glob rules),
+ * every object is authorized by the access port, and an object named twice is made once.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fail } from '../core/errors.js';
+import { globToRegExp, isGlob, literalPrefix } from './globs.js';
+import type { ObjectAccess } from './ports.js';
+import type { ResolvedReference } from './rewrite.js';
+import type { S3Reference } from './sql-guard.js';
+
+export interface Materialized {
+  resolved: ResolvedReference[];
+  /** Sum of the sizes of the distinct objects the query reads, and the part read per bucket. */
+  bytes: number;
+  bytesByBucket: Map<string, number>;
+  objects: number;
+}
+
+/** The file name keeps the key's extension: DuckDB picks compression and replacement scans by it. */
+function fileName(n: number, key: string): string {
+  const base = key.slice(key.lastIndexOf('/') + 1);
+  const dot = base.indexOf('.');
+  const ext = dot < 0 ? '' : base.slice(dot);
+  return `o${n}${/^[A-Za-z0-9._-]{1,24}$/.test(ext) ? ext : ''}`;
+}
+
+async function keysOf(access: ObjectAccess, ref: S3Reference, maxObjects: number, signal?: AbortSignal): Promise<string[]> {
+  if (!isGlob(ref.key)) return [ref.key];
+  const re = globToRegExp(ref.key);
+  const keys: string[] = [];
+  for await (const o of access.list(ref.bucket, literalPrefix(ref.key), signal)) {
+    if (!re.test(o.key)) continue;
+    keys.push(o.key);
+    if (keys.length > maxObjects) throw fail('InvalidQuery', `${ref.url} matches more than ${maxObjects} objects, the most one query may read; narrow the pattern.`);
+  }
+  if (keys.length === 0) throw fail('NoSuchKey', `No object matches ${ref.url}.`, { resource: `/${ref.bucket}/${ref.key}` });
+  return keys;
+}
+
+export async function materialize(o: {
+  access: ObjectAccess;
+  references: readonly S3Reference[];
+  dir: string;
+  maxObjects: number;
+  signal?: AbortSignal;
+  /** Called as each object arrives (bytes so far), for progress and stats. */
+  onObject?: (bytes: number) => void;
+}): Promise<Materialized> {
+  await mkdir(o.dir, { recursive: true });
+  const files = new Map<string, { path: string; url: string }>();
+  const bytesByBucket = new Map<string, number>();
+  let bytes = 0;
+  const resolved: ResolvedReference[] = [];
+  for (const ref of o.references) {
+    const keys = await keysOf(o.access, ref, o.maxObjects, o.signal);
+    const out: { path: string; url: string }[] = [];
+    for (const key of keys) {
+      const id = `${ref.bucket}/${key}`;
+      let file = files.get(id);
+      if (!file) {
+        if (files.size >= o.maxObjects) throw fail('InvalidQuery', `The query reads more than ${o.maxObjects} objects, the most one query may read.`);
+        file = { path: join(o.dir, fileName(files.size, key)), url: `s3://${ref.bucket}/${key}` };
+        const { size } = await o.access.materialize(ref.bucket, key, file.path, o.signal);
+        files.set(id, file);
+        bytes += size;
+        bytesByBucket.set(ref.bucket, (bytesByBucket.get(ref.bucket) ?? 0) + size);
+        o.onObject?.(bytes);
+      }
+      out.push(file);
+    }
+    resolved.push({ ref, files: out });
+  }
+  return { resolved, bytes, bytesByBucket, objects: files.size };
+}

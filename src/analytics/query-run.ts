@@ -1,0 +1,127 @@
+/**
+ * One query's lifecycle: its id and owner, its scratch directory, the sandbox it runs in,
+ * how far it got, and how it ends (succeeded, failed, cancelled, timed out). Stopping it
+ * interrupts DuckDB; ending it, whichever way, closes the sandbox and removes the scratch
+ * directory exactly once.
+ */
+import { rm } from 'node:fs/promises';
+import type { AppError } from '../core/errors.js';
+import { fail } from '../core/errors.js';
+import { POSITION } from './errors.js';
+import type { Sandbox } from './sandbox.js';
+
+export type QueryState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface QueryStatus {
+  id: string;
+  state: QueryState;
+  /** 0..1 while DuckDB can tell, 1 when done, null when unknown. */
+  progress: number | null;
+  bytesScanned: number;
+  elapsedMs: number;
+  rows: number;
+  error?: { code: string; message: string; position?: number };
+}
+
+export type StopReason = 'timeout' | 'cancelled' | 'too-large';
+
+export class QueryRun {
+  readonly startedAt = Date.now();
+  endedAt: number | undefined;
+  state: QueryState = 'running';
+  bytesScanned = 0;
+  bytesByBucket = new Map<string, number>();
+  /** Owner of each bucket read, who pays for the bytes scanned in it. */
+  readonly owners = new Map<string, string>();
+  rows = 0;
+  region: string | undefined;
+  sandbox: Sandbox | undefined;
+  error: AppError | undefined;
+  /** Why it was stopped from outside, if it was. */
+  stopReason: StopReason | undefined;
+  /** The result limit, for the message when a result grows past it. */
+  maxResultBytes = 0;
+  private readonly controller = new AbortController();
+  private ended: Promise<void> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly accountId: string,
+    readonly dir: string,
+    private readonly onEnd: (run: QueryRun) => void,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  stop(reason: StopReason): void {
+    if (this.state !== 'running') return;
+    this.stopReason ??= reason;
+    this.controller.abort(this.stoppedError());
+    try {
+      this.sandbox?.connection.interrupt();
+    } catch {
+      // Already closed: nothing left to interrupt.
+    }
+  }
+
+  /** The error a stopped query ends with. */
+  stoppedError(): AppError {
+    if (this.stopReason === 'timeout') return fail('QueryTimeout', 'The query ran longer than it may and was stopped.');
+    if (this.stopReason === 'too-large') return resultTooLarge(this.maxResultBytes);
+    return fail('QueryCancelled', 'The query was cancelled.');
+  }
+
+  throwIfStopped(): void {
+    if (this.stopReason) throw this.stoppedError();
+  }
+
+  progress(): number | null {
+    if (this.state === 'succeeded') return 1;
+    if (this.state !== 'running' || !this.sandbox) return null;
+    try {
+      const p = this.sandbox.connection.progress.percentage;
+      return p < 0 ? null : Math.min(1, p / 100);
+    } catch {
+      return null;
+    }
+  }
+
+  status(): QueryStatus {
+    const s: QueryStatus = {
+      id: this.id, state: this.state, progress: this.progress(), bytesScanned: this.bytesScanned,
+      elapsedMs: (this.endedAt ?? Date.now()) - this.startedAt, rows: this.rows,
+    };
+    if (this.error) {
+      const position = this.error.details?.[POSITION];
+      s.error = { code: this.error.code, message: this.error.message, ...(position !== undefined ? { position: Number(position) } : {}) };
+    }
+    return s;
+  }
+
+  /** Ends the query (once): records the outcome, closes the sandbox, removes the scratch files. */
+  end(error?: AppError): Promise<void> {
+    this.ended ??= (async () => {
+      this.endedAt = Date.now();
+      if (error) {
+        this.error = error;
+        this.state = error.code === 'QueryCancelled' ? 'cancelled' : 'failed';
+      } else {
+        this.state = 'succeeded';
+      }
+      try {
+        this.sandbox?.close();
+      } finally {
+        this.sandbox = undefined;
+        await rm(this.dir, { recursive: true, force: true });
+        this.onEnd(this);
+      }
+    })();
+    return this.ended;
+  }
+}
+
+export function resultTooLarge(limit: number): AppError {
+  return fail('ResultTooLarge', `The result is larger than ${limit} bytes, the most a query may return; aggregate or filter more, or write it to a bucket in Parquet.`);
+}

@@ -1,0 +1,375 @@
+/**
+ * The analytics engine: runs one SQL query over stored objects for one caller. The query is
+ * checked (sql-guard), its s3:// references resolved and authorized through the caller's
+ * ObjectAccess, its buckets' residency made compatible (residency.ts), the objects made
+ * files in a per-query scratch directory, and the query run in a locked DuckDB (sandbox.ts)
+ * under the limits. The result is streamed (JSON lines, CSV, Arrow IPC, Parquet) or written
+ * back as an object. Bytes scanned and query time go to the usage recorder.
+ */
+import { StatementType, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { fail, isAppError, type AppError } from '../core/errors.js';
+import type { UsageRecorder } from '../metering/model.js';
+import { arrowEncoder } from './arrow-ipc.js';
+import { duckError } from './duck-errors.js';
+import { columnsOf, csvEncoder, jsonLinesEncoder, type ChunkEncoder, type Column } from './encoders.js';
+import { DEFAULT_ANALYTICS_LIMITS, type AnalyticsLimits } from './limits.js';
+import { materialize } from './materialize.js';
+import type { ObjectAccess, ResidencyRules } from './ports.js';
+import { QueryRun, resultTooLarge, type QueryStatus } from './query-run.js';
+import { processingRegion } from './residency.js';
+import { rewriteQuery, type Rewritten } from './rewrite.js';
+import { openSandbox, SqlParser } from './sandbox.js';
+import { guardQuery } from './sql-guard.js';
+
+export type ResultFormat = 'jsonl' | 'csv' | 'arrow' | 'parquet';
+export const RESULT_FORMATS: readonly ResultFormat[] = ['jsonl', 'csv', 'arrow', 'parquet'];
+
+export const CONTENT_TYPES: Record<ResultFormat, string> = {
+  jsonl: 'application/x-ndjson',
+  csv: 'text/csv',
+  arrow: 'application/vnd.apache.arrow.stream',
+  parquet: 'application/vnd.apache.parquet',
+};
+
+export interface QueryInput {
+  sql: string;
+  /** The caller's own id for the query (to poll or cancel it before the result starts); default a random one. */
+  id?: string;
+  format: ResultFormat;
+  /** Write the result to this object instead of returning it. */
+  output?: { bucket: string; key: string };
+  /** The caller's account: owner of the query (status, cancel) and of its concurrency share. */
+  accountId: string;
+  /** The caller's view of storage (authorization included). */
+  access: ObjectAccess;
+  /** Aborted when the caller goes away: the query is cancelled. */
+  signal?: AbortSignal;
+}
+
+export interface QueryStats {
+  bytesScanned: number;
+  elapsedMs: number;
+  rows: number;
+}
+
+export interface StreamedResult {
+  kind: 'stream';
+  id: string;
+  columns: Column[];
+  contentType: string;
+  body: Readable;
+  /** Final once the body has ended. */
+  stats(): QueryStats;
+}
+
+export interface StoredResult extends QueryStats {
+  kind: 'stored';
+  id: string;
+  columns: Column[];
+  bucket: string;
+  key: string;
+  etag: string;
+  size: number;
+}
+
+export interface AnalyticsServiceOptions {
+  /** Parent of the per-query scratch directories; on the data directory's filesystem (hard links). */
+  scratchRoot: string;
+  residency: ResidencyRules;
+  /** Where a query that reads no object runs (the node's region). */
+  localRegion: string;
+  limits?: Partial<AnalyticsLimits>;
+  usage?: UsageRecorder;
+  /** How long a finished query's status stays readable. Default 15 minutes. */
+  keepFinishedMs?: number;
+}
+
+const KEEP_FINISHED_MAX = 1000;
+export const QUERY_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export class AnalyticsService {
+  readonly limits: AnalyticsLimits;
+  private readonly parser = new SqlParser();
+  private readonly runs = new Map<string, QueryRun>();
+  private readonly runningByAccount = new Map<string, number>();
+  private running = 0;
+  private cleaned: Promise<void> | undefined;
+
+  constructor(private readonly opts: AnalyticsServiceOptions) {
+    this.limits = { ...DEFAULT_ANALYTICS_LIMITS, ...opts.limits };
+  }
+
+  /**
+   * Removes scratch directories a previous process left behind (a crash mid-query). Each
+   * process keeps its own under <scratchRoot>/<pid>, so workers sharing a data directory
+   * never remove each other's.
+   */
+  private cleanLeftovers(): Promise<void> {
+    this.cleaned ??= (async () => {
+      await mkdir(this.opts.scratchRoot, { recursive: true });
+      for (const name of await readdir(this.opts.scratchRoot)) {
+        if (name === String(process.pid) || (/^\d+$/.test(name) && processAlive(Number(name)))) continue;
+        await rm(join(this.opts.scratchRoot, name), { recursive: true, force: true });
+      }
+      await rm(this.scratchDir, { recursive: true, force: true });
+      await mkdir(this.scratchDir, { recursive: true });
+    })();
+    return this.cleaned;
+  }
+
+  private get scratchDir(): string {
+    return join(this.opts.scratchRoot, String(process.pid));
+  }
+
+  /** Prepares the scratch area, removing what a crashed process left; run() does it too if this was not called. */
+  start(): Promise<void> {
+    return this.cleanLeftovers();
+  }
+
+  status(id: string, accountId: string): QueryStatus {
+    return this.own(id, accountId).status();
+  }
+
+  cancel(id: string, accountId: string): QueryStatus {
+    const run = this.own(id, accountId);
+    run.stop('cancelled');
+    return run.status();
+  }
+
+  private own(id: string, accountId: string): QueryRun {
+    // Runs are kept per account: another account's query is as absent as an unknown one.
+    const run = this.runs.get(`${accountId}/${id}`);
+    if (!run) throw fail('NoSuchQuery', `There is no query ${id} of yours (finished queries are kept ${Math.round((this.opts.keepFinishedMs ?? 900_000) / 60_000)} minutes).`);
+    return run;
+  }
+
+  private admit(accountId: string): void {
+    const mine = this.runningByAccount.get(accountId) ?? 0;
+    if (mine >= this.limits.maxConcurrentPerAccount) {
+      throw fail('TooManyQueries', `Your account runs ${mine} queries already, the most it may run at once; wait for one to finish.`);
+    }
+    if (this.running >= this.limits.maxConcurrent) throw fail('TooManyQueries', 'This region runs as many queries as it may at once; try again shortly.');
+    this.runningByAccount.set(accountId, mine + 1);
+    this.running++;
+  }
+
+  private release(run: QueryRun): void {
+    const mine = (this.runningByAccount.get(run.accountId) ?? 1) - 1;
+    if (mine <= 0) this.runningByAccount.delete(run.accountId);
+    else this.runningByAccount.set(run.accountId, mine);
+    this.running--;
+    this.record(run);
+    const keep = this.opts.keepFinishedMs ?? 900_000;
+    setTimeout(() => {
+      if (this.runs.get(`${run.accountId}/${run.id}`) === run) this.runs.delete(`${run.accountId}/${run.id}`);
+    }, keep).unref();
+    if (this.runs.size > KEEP_FINISHED_MAX) {
+      for (const [id, r] of this.runs) {
+        if (this.runs.size <= KEEP_FINISHED_MAX) break;
+        if (r.state !== 'running') this.runs.delete(id);
+      }
+    }
+  }
+
+  /** Bytes scanned per bucket, billed to each bucket's owner; the query time to the first bucket read. */
+  private record(run: QueryRun): void {
+    const usage = this.opts.usage;
+    if (!usage || run.region === undefined) return;
+    let first = true;
+    for (const [bucket, bytes] of run.bytesByBucket) {
+      const owner = run.owners.get(bucket) ?? run.accountId;
+      usage.analytics({ accountId: owner, bucket, region: run.region, bytesScanned: bytes, elapsedMs: first ? (run.endedAt ?? Date.now()) - run.startedAt : 0, at: run.endedAt ?? Date.now() });
+      first = false;
+    }
+  }
+
+  async run(input: QueryInput): Promise<StreamedResult | StoredResult> {
+    await this.cleanLeftovers();
+    const id = input.id ?? randomBytes(12).toString('hex');
+    if (!QUERY_ID.test(id)) throw fail('InvalidArgument', 'A query id is 8 to 64 letters, digits, "-" or "_".');
+    if (this.runs.get(`${input.accountId}/${id}`)?.state === 'running') throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
+    this.admit(input.accountId);
+    const run = new QueryRun(id, input.accountId, join(this.scratchDir, randomBytes(8).toString('hex')), (r) => this.release(r));
+    run.maxResultBytes = this.limits.maxResultBytes;
+    this.runs.set(`${input.accountId}/${id}`, run);
+    const timer = setTimeout(() => run.stop('timeout'), this.limits.timeoutMs);
+    timer.unref();
+    const onAbort = () => run.stop('cancelled');
+    input.signal?.addEventListener('abort', onAbort, { once: true });
+    if (input.signal?.aborted) onAbort();
+    const done = async (error?: unknown) => {
+      clearTimeout(timer);
+      input.signal?.removeEventListener('abort', onAbort);
+      await run.end(error === undefined ? undefined : (error as AppError));
+    };
+    let rewritten: Rewritten | undefined;
+    try {
+      const { references } = await guardQuery(input.sql, (s) => this.parser.serialize(s));
+      const names = [...new Set(references.map((r) => r.bucket))];
+      const inputs = [];
+      for (const name of names) inputs.push(await input.access.bucket(name));
+      for (const b of inputs) run.owners.set(b.name, b.owner);
+      const output = input.output ? await input.access.bucket(input.output.bucket) : undefined;
+      if (input.output) await input.access.authorizeWrite(input.output.bucket, input.output.key);
+      run.region = processingRegion(this.opts.residency, inputs, output, this.opts.localRegion);
+      run.throwIfStopped();
+      const m = await materialize({
+        access: input.access, references, dir: join(run.dir, 'in'), maxObjects: this.limits.maxObjects, signal: run.signal,
+        onObject: (bytes) => {
+          run.bytesScanned = bytes;
+        },
+      });
+      run.bytesByBucket = m.bytesByBucket;
+      rewritten = rewriteQuery(input.sql, m.resolved, run.dir);
+      run.sandbox = await openSandbox(run.dir, this.limits);
+      run.throwIfStopped();
+      const prepared = await run.sandbox.connection.prepare(rewritten.sql);
+      if (prepared.statementType !== StatementType.SELECT) throw fail('QueryRefused', 'Only a single read-only query is allowed.');
+      const columns = columnsOf(Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnName(i)), Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnType(i)));
+      const rw = rewritten;
+
+      if (input.format === 'parquet' || input.output) {
+        const file = join(run.dir, `result.${input.format}`);
+        if (input.format === 'parquet') {
+          const copy = `COPY (\n${rw.sql.replace(/[\s;]+$/, '')}\n) TO '${file.replace(/'/g, "''")}' (FORMAT parquet)`;
+          // DuckDB writes the whole file: watch it grow, and stop the query once it passes the limit.
+          const watch = setInterval(() => {
+            stat(file).then((st) => {
+              if (st.size > this.limits.maxResultBytes) run.stop('too-large');
+            }, () => undefined);
+          }, 200);
+          try {
+            const count = (await run.sandbox.connection.runAndReadAll(copy)).getRows()[0]?.[0];
+            run.rows = Number(count ?? 0);
+          } finally {
+            clearInterval(watch);
+          }
+        } else {
+          const result = await prepared.stream();
+          const out = createWriteStream(file, { flags: 'wx' });
+          const sink = finished(out);
+          try {
+            for await (const buf of this.encoded(run, result, encoderFor(input.format, result))) {
+              if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+            }
+            out.end();
+            await sink;
+          } catch (e) {
+            out.destroy();
+            await sink.catch(() => undefined);
+            throw e;
+          }
+        }
+        const size = (await stat(file)).size;
+        if (size > this.limits.maxResultBytes) throw resultTooLarge(this.limits.maxResultBytes);
+        run.throwIfStopped();
+        if (input.output) {
+          const stored = await input.access.write(input.output.bucket, input.output.key, createReadStream(file), size, CONTENT_TYPES[input.format], run.signal);
+          await done();
+          const stats = statsOf(run);
+          return { kind: 'stored', id, columns, bucket: input.output.bucket, key: input.output.key, etag: stored.etag, size: stored.size, ...stats };
+        }
+        const body = Readable.from(this.fileBody(run, file, done), { objectMode: false });
+        return { kind: 'stream', id, columns, contentType: CONTENT_TYPES[input.format], body, stats: () => statsOf(run) };
+      }
+
+      const result = await prepared.stream();
+      const encoder = encoderFor(input.format, result);
+      const chunks = this.encoded(run, result, encoder);
+      // The first chunk before the answer starts: most errors (a malformed file) still become an HTTP error.
+      const first = await chunks.next();
+      const self = this;
+      async function* body(): AsyncGenerator<Buffer> {
+        try {
+          if (!first.done) yield first.value;
+          for await (const buf of chunks) yield buf;
+          await done();
+        } catch (e) {
+          const err = self.failure(run, e, rw);
+          await done(err);
+          throw err;
+        } finally {
+          if (run.state === 'running') await done(run.stopReason ? run.stoppedError() : fail('QueryCancelled', 'The result was not read to its end.'));
+        }
+      }
+      return { kind: 'stream', id, columns, contentType: CONTENT_TYPES[input.format], body: Readable.from(body(), { objectMode: false, highWaterMark: 1 }), stats: () => statsOf(run) };
+    } catch (e) {
+      const err = this.failure(run, e, rewritten);
+      await done(err);
+      throw err;
+    }
+  }
+
+  /** The encoded result, counting rows and bytes against the result limit. */
+  private async *encoded(run: QueryRun, result: DuckDBResult, encoder: ChunkEncoder): AsyncGenerator<Buffer, void, undefined> {
+    let bytes = 0;
+    const limit = this.limits.maxResultBytes;
+    const emit = (buf: Buffer): Buffer => {
+      bytes += buf.length;
+      if (bytes > limit) throw resultTooLarge(limit);
+      return buf;
+    };
+    // The header goes out with the first rows, so that the first item already read the data.
+    let head: Buffer | undefined = encoder.begin();
+    for (;;) {
+      run.throwIfStopped();
+      const chunk: DuckDBDataChunk | null = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      run.rows += chunk.rowCount;
+      const rows = encoder.encode(chunk);
+      yield emit(head ? Buffer.concat([head, rows]) : rows);
+      head = undefined;
+    }
+    const tail = encoder.end();
+    const last = head ? Buffer.concat([head, tail]) : tail;
+    if (last.length > 0) yield emit(last);
+  }
+
+  private async *fileBody(run: QueryRun, file: string, done: (e?: unknown) => Promise<void>): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of createReadStream(file)) yield chunk as Buffer;
+      await done();
+    } finally {
+      if (run.state === 'running') await done(fail('QueryCancelled', 'The result was not read to its end.'));
+    }
+  }
+
+  private failure(run: QueryRun, e: unknown, rewritten: Rewritten | undefined): AppError {
+    if (run.stopReason) return run.stoppedError();
+    if (isAppError(e)) return e;
+    return duckError(e, rewritten);
+  }
+
+  async close(): Promise<void> {
+    for (const run of this.runs.values()) run.stop('cancelled');
+    await this.parser.close();
+  }
+}
+
+function encoderFor(format: ResultFormat, result: DuckDBResult): ChunkEncoder {
+  const names = result.deduplicatedColumnNames();
+  const types = result.columnTypes();
+  if (format === 'csv') return csvEncoder(names);
+  if (format === 'arrow') return arrowEncoder(names, types);
+  return jsonLinesEncoder(names, types);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+
+function statsOf(run: QueryRun): QueryStats {
+  return { bytesScanned: run.bytesScanned, elapsedMs: (run.endedAt ?? Date.now()) - run.startedAt, rows: run.rows };
+}

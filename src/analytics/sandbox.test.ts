@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openSandbox, type Sandbox } from './sandbox.js';
+
+// The sandbox on its own, without the SQL guard in front: each refusal here is DuckDB's,
+// so a query that slips past the guard (e.g. a path built at run time) still reaches nothing.
+describe('analytics sandbox (locked DuckDB per query)', () => {
+  let dir: string;
+  let outside: string;
+  let box: Sandbox;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sovra-sandbox-'));
+    outside = await mkdtemp(join(tmpdir(), 'sovra-outside-'));
+    await writeFile(join(dir, 'in.csv'), 'a,b\n1,2\n');
+    await writeFile(join(outside, 'secret.csv'), 'x\nsecret\n');
+    box = await openSandbox(dir, { memoryBytes: 64 * 1024 * 1024, threads: 1, tempBytes: 64 * 1024 * 1024 });
+  });
+  after(async () => {
+    box.close();
+    await rm(dir, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  const run = (sql: string) => box.connection.runAndReadAll(sql);
+
+  it('reads files in its scratch directory', async () => {
+    const r = await run(`SELECT sum(a + b) AS s FROM read_csv('${join(dir, 'in.csv')}')`);
+    assert.deepEqual(r.getRowsJson(), [['3']]);
+  });
+
+  it('cannot read host files, by any path', async () => {
+    await assert.rejects(run("SELECT * FROM read_csv('/etc/passwd')"), /Permission Error/);
+    await assert.rejects(run(`SELECT * FROM read_csv('${join(outside, 'secret.csv')}')`), /Permission Error/);
+    await assert.rejects(run(`SELECT * FROM read_csv('${join(dir, '..', outside.split('/').pop() ?? '', 'secret.csv')}')`), /Permission Error/);
+    await assert.rejects(run("SELECT * FROM read_text('/etc/' || 'hostname')"), /Permission Error/);
+    await assert.rejects(run("SELECT * FROM glob('/etc/*')"), /Permission Error/);
+  });
+
+  it('cannot write outside, attach databases, or reach the network', async () => {
+    await assert.rejects(run(`COPY (SELECT 1) TO '${join(outside, 'x.csv')}'`), /Permission Error/);
+    await assert.rejects(readFile(join(outside, 'x.csv')), { code: 'ENOENT' });
+    await assert.rejects(run(`ATTACH '${join(outside, 'x.db')}'`), /Permission Error/);
+    await assert.rejects(run("SELECT * FROM read_csv('https://example.com/x.csv')"), /Permission Error/);
+    await assert.rejects(run("SELECT * FROM read_parquet('s3://bucket/x.parquet')"), /Permission Error/);
+  });
+
+  it('cannot install or load extensions', async () => {
+    await assert.rejects(run('INSTALL httpfs'), /Permission Error|disabled/);
+    await assert.rejects(run('LOAD httpfs'), /disabled through configuration|Permission Error/);
+  });
+
+  it('runs with its memory and thread limits, and fails cleanly beyond the memory', async () => {
+    const r = await run("SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'memory_limit', 'autoinstall_known_extensions', 'autoload_known_extensions') ORDER BY name");
+    assert.deepEqual(r.getRowsJson(), [['autoinstall_known_extensions', 'false'], ['autoload_known_extensions', 'false'], ['memory_limit', '64.0 MiB'], ['threads', '1']]);
+    // A list aggregate cannot spill: far beyond the 64 MiB, it runs out of memory and says so.
+    await assert.rejects(run('SELECT list(range::VARCHAR || \'-padding-padding-padding\') FROM range(20000000)'), /Out of Memory Error/);
+    assert.deepEqual((await run('SELECT 1')).getRowsJson(), [[1]]);
+  });
+
+  it('cannot change its settings: the configuration is locked', async () => {
+    for (const s of ['SET enable_external_access = true', "SET allowed_directories = ['/']", "SET memory_limit = '64GB'", 'SET threads = 64', 'SET lock_configuration = false', 'RESET enable_external_access', 'SET autoload_known_extensions = true']) {
+      await assert.rejects(run(s), /configuration has been locked/, s);
+    }
+    const r = await run("SELECT value FROM duckdb_settings() WHERE name = 'enable_external_access'");
+    assert.deepEqual(r.getRowsJson(), [['false']]);
+  });
+});

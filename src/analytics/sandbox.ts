@@ -1,0 +1,91 @@
+/**
+ * The DuckDB a query runs in: a fresh in-memory instance per query that can reach nothing
+ * but its own scratch directory. Extensions are neither installed nor loaded at run time
+ * (json and parquet are built in), external access (files elsewhere, http, s3, ATTACH of
+ * files) is off, and the configuration is locked, so a query cannot widen any of it
+ * (SET, PRAGMA, RESET all fail). Memory, threads and spill space are capped per query.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { join } from 'node:path';
+
+export interface SandboxLimits {
+  /** DuckDB memory_limit in bytes. */
+  memoryBytes: number;
+  threads: number;
+  /** Spill space in the scratch directory, in bytes. */
+  tempBytes: number;
+}
+
+export interface Sandbox {
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Opens a locked instance whose only reachable directory is `scratchDir` (absolute). */
+export async function openSandbox(scratchDir: string, limits: SandboxLimits): Promise<Sandbox> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    memory_limit: `${Math.max(16 * 1024 * 1024, Math.floor(limits.memoryBytes))}B`,
+    threads: String(Math.max(1, Math.floor(limits.threads))),
+  });
+  const connection = await instance.connect();
+  try {
+    const dir = scratchDir.endsWith('/') ? scratchDir : scratchDir + '/';
+    for (const statement of [
+      `SET allowed_directories=[${sqlString(dir)}]`,
+      `SET temp_directory=${sqlString(join(scratchDir, 'spill'))}`,
+      `SET max_temp_directory_size='${Math.max(0, Math.floor(limits.tempBytes))}B'`,
+      'SET allow_community_extensions=false',
+      'SET allow_unsigned_extensions=false',
+      'SET enable_external_access=false',
+      'SET lock_configuration=true',
+    ]) {
+      await connection.run(statement);
+    }
+  } catch (e) {
+    connection.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/**
+ * DuckDB's parser as a function: the query text goes in as a bound parameter (never spliced
+ * into SQL), its parse tree comes out as JSON. One locked instance serves every parse.
+ */
+export class SqlParser {
+  private instance: Promise<DuckDBInstance> | undefined;
+
+  async serialize(sql: string): Promise<string> {
+    this.instance ??= (async () => {
+      const i = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '1' });
+      const c = await i.connect();
+      await c.run('SET enable_external_access=false');
+      await c.run('SET lock_configuration=true');
+      c.closeSync();
+      return i;
+    })();
+    const connection = await (await this.instance).connect();
+    try {
+      const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+      return String(reader.getRows()[0]?.[0] ?? '');
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.instance) (await this.instance).closeSync();
+    this.instance = undefined;
+  }
+}
