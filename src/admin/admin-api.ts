@@ -2,7 +2,8 @@
  * The admin API (/admin/v1/...): JSON over HTTP, authenticated with SigV4 (the S3 API's
  * keys) or a bearer token. It serves the topology's regions, residency policies, and the
  * account hierarchy (partners, customers, users, access keys, identity policies, tokens,
- * sovereignty records) through the tenancy service, which enforces who may do what.
+ * sovereignty records) through the tenancy service, which enforces who may do what, and
+ * billing (usage, price books, invoices, credit notes, margins) through the billing service.
  * The OpenAPI document is at /admin/v1/openapi.json. Every POST honours an
  * Idempotency-Key header; PUT, PATCH and DELETE are idempotent by nature.
  */
@@ -16,12 +17,15 @@ import { runIdempotent } from './idempotency.js';
 import { jsonError, jsonResponse, parseJson, readBody } from './json.js';
 import { openApiDocument } from './openapi.js';
 import { compileRoute, paramsOf, type AdminRoute, type Reply } from './route.js';
+import type { BillingService } from '../billing/billing-service.js';
 import { accountRoutes } from './routes/accounts.js';
+import { billingRoutes } from './routes/billing.js';
 import { keyRoutes } from './routes/keys.js';
 import { policyRoutes } from './routes/policies.js';
 import { regionRoutes } from './routes/regions.js';
 import { accountResidencyRoutes, bucketResidencyRoutes } from './routes/residency.js';
 import { sessionRoutes } from './routes/session.js';
+import { usageRoutes } from './routes/usage.js';
 import { userRoutes } from './routes/users.js';
 
 export { regionJson } from './routes/regions.js';
@@ -40,6 +44,8 @@ export interface AdminDeps {
    */
   tenancy?: TenancyService;
   idempotency?: IdempotencyLedger;
+  /** Usage, price books, invoices (kept where the accounts are: the control plane). */
+  billing?: BillingService;
   placement: Placement;
   maxSkewSeconds: number;
   now?: () => Date;
@@ -57,11 +63,17 @@ export function adminRoutes(deps: AdminDeps): AdminRoute[] {
     ...(tenancy
       ? [...accountResidencyRoutes(placement, tenancy), ...sessionRoutes(tenancy), ...accountRoutes(tenancy), ...userRoutes(tenancy), ...keyRoutes(tenancy), ...policyRoutes(tenancy)]
       : []),
+    ...(deps.billing ? [...usageRoutes(deps.billing), ...billingRoutes(deps.billing)] : []),
     ...(deps.extraRoutes ?? []),
   ];
 }
 
 function render(reply: Reply, headers: Record<string, string> = {}): ProtocolResponse {
+  if (reply.document) {
+    const d = reply.document;
+    const disposition: Record<string, string> = d.filename ? { 'content-disposition': `inline; filename="${d.filename}"` } : {};
+    return { status: reply.status, headers: { 'content-type': d.contentType, ...disposition, ...headers }, body: d.text };
+  }
   if (reply.body === undefined || reply.body === null) return { status: reply.status, headers };
   return jsonResponse(reply.status, reply.body, headers);
 }

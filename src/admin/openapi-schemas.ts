@@ -30,6 +30,8 @@ export const ADMIN_ERROR_CODES: Record<string, { status: number; when: string }>
   NoSuchPolicy: { status: 404, when: 'the user has no policy by that name' },
   NoSuchToken: { status: 404, when: 'no token by that id of the caller' },
   NoSuchBucket: { status: 404, when: 'the bucket does not exist' },
+  NoSuchInvoice: { status: 404, when: 'no invoice or credit note by that number that the caller issued or received' },
+  NoSuchPriceBook: { status: 404, when: 'the account has no price book by that id' },
   MethodNotAllowed: { status: 405, when: 'the resource exists but not with this method (see the Allow header)' },
   EntityAlreadyExists: { status: 409, when: 'an account, user or policy name that is taken' },
   Conflict: { status: 409, when: 'the entity is still in use (an account with users, keys, buckets or child accounts)' },

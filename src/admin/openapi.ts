@@ -2,6 +2,7 @@
  * The admin API's OpenAPI 3.1 document, served at /admin/v1/openapi.json. A test checks
  * that its paths and methods are exactly the routes the API serves.
  */
+import { billingPaths, billingSchemas } from './openapi-billing.js';
 import { components } from './openapi-schemas.js';
 
 type Json = Record<string, unknown>;
@@ -201,13 +202,18 @@ export function openApiDocument(): Json {
         '',
         'Errors are {"error": {"code", "message", "requestId", "details"?}} with stable codes (see the Error response).',
         '',
+        'Billing: the operator sets each partner\'s wholesale price book and the tax rates and invoices partners (POST /invoice-runs',
+        '{"billing": "wholesale"}); a partner sets its customers\' retail books or markup rules and invoices them under its brand',
+        '({"billing": "retail"}); invoices are immutable once issued (corrections are credit notes) and exported as JSON, CSV or HTML;',
+        'GET /usage reads metered usage (never object keys).',
+        '',
         'SQL over stored objects is a separate API on each region\'s S3 endpoint, described at /analytics/v1/openapi.json.',
       ].join('\n'),
     },
     servers: [{ url: '/admin/v1' }],
     security: [{ sigv4: [] }, { bearer: [] }],
-    paths: { ...regionPaths, ...accountPaths, ...userPaths },
-    components,
+    paths: { ...regionPaths, ...accountPaths, ...userPaths, ...billingPaths({ op, post, body, ref, param, pageOf, paged }) },
+    components: { ...components, schemas: { ...components.schemas, ...billingSchemas } },
   };
 }
 

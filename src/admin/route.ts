@@ -19,10 +19,14 @@ export interface AdminCall {
   text(): Promise<string>;
 }
 
-/** A JSON answer; `body` undefined answers without a body (204). */
+/**
+ * A JSON answer; `body` undefined answers without a body (204). `document` answers another
+ * media type instead (an invoice as CSV or printable HTML).
+ */
 export interface Reply {
   status: number;
   body?: unknown;
+  document?: { contentType: string; text: string; filename?: string };
 }
 
 export interface AdminRoute {

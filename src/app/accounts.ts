@@ -6,16 +6,24 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BillingService } from '../billing/billing-service.js';
+import { SqliteBillingStore } from '../billing/sqlite-billing-store.js';
 import type { Config } from '../config/index.js';
+import type { UsageSource } from '../metering/model.js';
 import { parsePolicy } from '../policy/index.js';
 import {
-  ensureOperator, loadOrCreateServerKey, SecretBox, SqliteAccountStore, SqliteCredentialResolver, SqliteTenancyService, StoreAccessRecorder,
+  BillingAccess, ensureOperator, loadOrCreateServerKey, SecretBox, SqliteAccountStore, SqliteCredentialResolver, SqliteTenancyService, StoreAccessRecorder,
   StoreAccountDirectory, StoreIdempotencyLedger, type OperatorCredentials, type TenancyServiceDeps,
 } from '../tenancy/index.js';
 import type { AccessRecorder, AccountDirectory, CredentialResolver, IdempotencyLedger, MandatoryResidencyPort, TenancyService } from '../tenancy/model.js';
 
 export function accountsDbPath(dataDir: string): string {
   return join(dataDir, 'control', 'accounts.db');
+}
+
+/** Price books, billing profiles, tax rates and issued invoices, beside the accounts. */
+export function billingDbPath(dataDir: string): string {
+  return join(dataDir, 'control', 'billing.db');
 }
 
 export function serverKeyPath(config: Readonly<Config>): string {
@@ -51,6 +59,8 @@ export interface LocalAccounts {
   idempotency: IdempotencyLedger;
   /** Built once placement exists (mandatory residency lives in the bucket directory). */
   service(deps: Pick<TenancyServiceDeps, 'regions' | 'validateZones' | 'residency' | 'countBuckets' | 'bucketRegions'>): TenancyService;
+  /** Usage, price books and invoices (<data-dir>/control/billing.db); usage calls answer Unavailable without a usage source. */
+  billing(deps: { tenancy: TenancyService; regions: readonly string[]; usage?: UsageSource; clock?: () => Date }): BillingService;
   close(): void;
 }
 
@@ -60,6 +70,7 @@ export function openLocalAccounts(config: Readonly<Config>, residency: Mandatory
     const root = rootFrom(config);
     const operator = ensureOperator(store, box, { ...(root ? { root } : {}), legacyCredentialsFile: join(config.dataDir, 'root-credentials.json') });
     const parseIdentityPolicy = (text: string) => parsePolicy(text, 'identity');
+    let billingStore: SqliteBillingStore | undefined;
     return {
       root: operator,
       credentials: new SqliteCredentialResolver({ store, box, parseIdentityPolicy }),
@@ -67,7 +78,14 @@ export function openLocalAccounts(config: Readonly<Config>, residency: Mandatory
       recorder: new StoreAccessRecorder({ store }),
       idempotency: new StoreIdempotencyLedger({ store }),
       service: (deps) => new SqliteTenancyService({ store, box, parseIdentityPolicy, ...deps }),
-      close: () => store.close(),
+      billing: (deps) => {
+        billingStore ??= new SqliteBillingStore(billingDbPath(config.dataDir));
+        return new BillingService({ store: billingStore, accounts: store, access: new BillingAccess(store), ...deps });
+      },
+      close: () => {
+        billingStore?.close();
+        store.close();
+      },
     };
   } catch (e) {
     store.close();

@@ -31,7 +31,7 @@ import type { S3Deps } from '../s3/context.js';
 import { QuotaGuard } from '../s3/quotas.js';
 import { createSelectBackend } from '../s3/select/session.js';
 
-import type { AccessRecorder, AccountDirectory, CredentialResolver, MandatoryResidencyPort } from '../tenancy/model.js';
+import type { AccessRecorder, AccountDirectory, CredentialResolver, MandatoryResidencyPort, TenancyService } from '../tenancy/model.js';
 import type { OperatorCredentials } from '../tenancy/index.js';
 import type { Region, Topology } from '../topology/types.js';
 import { openLocalAccounts, type LocalAccounts } from './accounts.js';
@@ -46,6 +46,8 @@ export interface StartOptions {
   minPartSize?: number;
   /** A topology object instead of config.topology (tests). */
   topology?: Topology;
+  /** The clock invoice runs see (tests: invoicing real traffic of the current month as if it had ended). */
+  billingClock?: () => Date;
 }
 
 export interface RunningApp {
@@ -290,20 +292,24 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
     const analytics = createAnalyticsApi({ s3: s3Deps, service: analyticsService, regions: topology.regions.map((r) => r.id), defaultRegion: config.region ?? topology.defaultRegion });
     // Accounts are managed where they are kept (embedded server or control plane); a region node
     // serves the regions and its buckets' residency, and passes the rest on to the control plane.
+    const tenancy: TenancyService | undefined = localAccounts?.service({
+      regions: topology.regions.map((r) => r.id),
+      validateZones: (zones) => {
+        parseZones(topology, zones);
+      },
+      residency: residencyPort,
+      countBuckets: async (id) => (await directory.list(id)).length,
+      bucketRegions: async (id) => [...new Set((await directory.list(id)).map((b) => b.region))],
+    });
     const admin = createAdminApi({
       credentials,
-      ...(localAccounts
+      ...(localAccounts && tenancy
         ? {
-          tenancy: localAccounts.service({
-            regions: topology.regions.map((r) => r.id),
-            validateZones: (zones) => {
-              parseZones(topology, zones);
-            },
-            residency: residencyPort,
-            countBuckets: async (id) => (await directory.list(id)).length,
-            bucketRegions: async (id) => [...new Set((await directory.list(id)).map((b) => b.region))],
-          }),
+          tenancy,
           idempotency: localAccounts.idempotency,
+          billing: localAccounts.billing({
+            tenancy, regions: topology.regions.map((r) => r.id), usage, ...(opts.billingClock ? { clock: opts.billingClock } : {}),
+          }),
         }
         : {}),
       placement: router,

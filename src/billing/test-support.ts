@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { AppError } from '../core/errors.js';
 import { OPERATOR_ACCOUNT_ID, type Account, type Brand } from '../tenancy/model.js';
 import type { MeterName } from './meters.js';
+import type { UsageRow, UsageSource } from '../metering/model.js';
 import type { UsageRecord } from './rate.js';
 
 export const MARCH = '2026-03';
@@ -52,4 +53,40 @@ export function assertFails(f: () => unknown, code: string, argument?: string, m
     if (message) assert.match(e.message, message);
     return true;
   });
+}
+
+/**
+ * A UsageSource over records in memory: the port's contract (filters, granularity, sorted
+ * rows, zeros omitted) for unit tests of what reads usage. Production reads the metering
+ * store across regions.
+ */
+export function memoryUsageSource(records: UsageRecord[]): UsageSource & { records: UsageRecord[] } {
+  return {
+    records,
+    async query(q) {
+      const from = Date.parse(q.from);
+      const to = Date.parse(q.to);
+      const bucketOf = (hour: string): string => {
+        if (q.granularity === 'hour') return hour;
+        if (q.granularity === 'day') return `${hour.slice(0, 10)}T00:00:00Z`;
+        if (q.granularity === 'month') return `${hour.slice(0, 7)}-01T00:00:00Z`;
+        return q.from;
+      };
+      const sums = new Map<string, UsageRow>();
+      for (const r of records) {
+        const h = Date.parse(r.hour);
+        if (h < from || h >= to) continue;
+        if (q.accountIds && !q.accountIds.includes(r.accountId)) continue;
+        if (q.bucket !== undefined && r.bucket !== q.bucket) continue;
+        if (q.region !== undefined && r.region !== q.region) continue;
+        if (q.meters && !q.meters.includes(r.meter)) continue;
+        const start = bucketOf(r.hour);
+        const key = [r.accountId, r.bucket, r.region, r.meter, start].join('\u0000');
+        const row = sums.get(key) ?? { accountId: r.accountId, bucket: r.bucket, region: r.region, meter: r.meter, start, quantity: 0n };
+        row.quantity += r.quantity;
+        sums.set(key, row);
+      }
+      return [...sums.entries()].filter(([, r]) => r.quantity !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+    },
+  };
 }

@@ -213,6 +213,28 @@ export const customerNoun: Noun = {
         ctx.print(a, `Customer ${a.name} updated.\n\n${showAccount(a)}`);
       },
     },
+    move: {
+      synopsis: 'customer move CUSTOMER --partner PARTNER', positionals: ['CUSTOMER'],
+      help: `Moves a customer to another partner (the operator), which must be licensed for its regions. Each partner
+bills its own hours; a move takes effect now or from a past hour not invoiced yet, at most once per month.
+
+  --partner PARTNER         The new partner (id or name; required)
+  --at HOUR                 The first hour the new partner bills, e.g. 2026-03-11T00:00:00Z (default: the current hour)
+${IDEMPOTENCY_HELP}`,
+      options: { partner: { type: 'string' }, at: { type: 'string' }, ...IDEMPOTENCY },
+      async run(ctx) {
+        const partnerId = stringOpt(ctx, 'partner');
+        if (partnerId === undefined) throw new UsageError('customer move needs --partner PARTNER');
+        const at = stringOpt(ctx, 'at');
+        const r = await ctx.client.moveCustomer(ctx.args[0] ?? '', { partnerId, ...(at !== undefined ? { at } : {}) }, idem(ctx));
+        ctx.print(r, `Customer ${r.account.name} moved from ${r.move.fromPartnerId} to ${r.move.toPartnerId} from ${r.move.at}.`);
+      },
+    },
+    moves: {
+      synopsis: 'customer moves CUSTOMER', positionals: ['CUSTOMER'], help: `A customer's partner history, oldest first.\n\n${PAGE_HELP}`, options: PAGE_OPTIONS,
+      run: (ctx) => printList(ctx, (p) => ctx.client.listMoves(ctx.args[0] ?? '', p),
+        (items) => table(['FROM HOUR', 'FROM PARTNER', 'TO PARTNER', 'MOVED BY'], items.map((m) => [m.at, m.fromPartnerId, m.toPartnerId, m.movedBy])), 'Never moved.'),
+    },
     delete: {
       synopsis: 'customer delete CUSTOMER', positionals: ['CUSTOMER'], help: "Deletes a customer that has no users' keys or buckets left.",
       async run(ctx) {

@@ -47,28 +47,29 @@ export function isVerb(x: Noun | Verb): x is Verb {
   return 'run' in x;
 }
 
-export function verbUsage(v: Verb): string {
-  return `Usage: sovra admin ${v.synopsis} [options]\n\n${v.help}\n\n${CONNECTION_HELP}`;
+/** `command` is the words after `sovra` that lead to the verbs: 'admin', 'billing', 'usage'. */
+export function verbUsage(v: Verb, command = 'admin'): string {
+  return `Usage: ${['sovra', command, v.synopsis].filter((w) => w !== '').join(' ')} [options]\n\n${v.help}\n\n${CONNECTION_HELP}`;
 }
 
-export function nounUsage(name: string, n: Noun): string {
+export function nounUsage(name: string, n: Noun, command = 'admin'): string {
   const width = Math.max(...Object.values(n.verbs).map((v) => v.synopsis.length));
-  const lines = Object.values(n.verbs).map((v) => `  sovra admin ${v.synopsis.padEnd(width)}  ${v.help.split('\n')[0] ?? ''}`);
-  return `Usage:\n${lines.join('\n')}\n\n${n.summary}\n\nRun 'sovra admin ${name} <verb> --help' for each.`;
+  const lines = Object.values(n.verbs).map((v) => `  sovra ${command} ${v.synopsis.padEnd(width)}  ${v.help.split('\n')[0] ?? ''}`);
+  return `Usage:\n${lines.join('\n')}\n\n${n.summary}\n\nRun 'sovra ${command} ${name} <verb> --help' for each.`;
 }
 
 /** Runs one verb on its arguments (after the verb's name). */
-export async function runVerb(v: Verb, argv: string[], env: Env, io: AdminIo): Promise<number> {
+export async function runVerb(v: Verb, argv: string[], env: Env, io: AdminIo, command = 'admin'): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...CONNECTION_OPTIONS, ...(v.options ?? {}) }, strict: true, allowPositionals: true });
   if (values.help) {
-    io.stdout(`${verbUsage(v)}\n`);
+    io.stdout(`${verbUsage(v, command)}\n`);
     return 0;
   }
   const max = v.positionals.length;
   const min = max - (v.optionalPositionals ?? 0);
   if (positionals.length < min || positionals.length > max) {
     const wanted = max === 0 ? 'no arguments' : v.positionals.join(' ');
-    throw new UsageError(`${positionals.length < min ? 'missing' : 'too many arguments; expected'} ${wanted}; try 'sovra admin ${v.synopsis.split(' ').filter((w) => /^[a-z-]+$/.test(w)).join(' ')} --help'`);
+    throw new UsageError(`${positionals.length < min ? 'missing' : 'too many arguments; expected'} ${wanted}; try '${['sovra', command, ...v.synopsis.split(' ').filter((w) => /^[a-z][a-z-]*$/.test(w))].join(' ')} --help'`);
   }
   const json = values.json === true;
   const client = clientFor(values as Record<string, string | undefined>, env);

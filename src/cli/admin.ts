@@ -22,7 +22,7 @@ export const ADMIN_COMMANDS: Record<string, Noun | Verb> = {
 const SUMMARIES: Record<string, string> = {
   whoami: 'Who the credentials belong to',
   partner: 'Partners: create, list, get, update, delete (operator)',
-  customer: 'Customers: create, list, get, update, delete',
+  customer: 'Customers: create, list, get, update, move, moves, delete',
   user: 'Users of an account: create, list, get, update, delete',
   key: 'Access keys: create, list, disable, enable, rotate, delete',
   policy: "A user's identity policies: put, get, list, delete",
@@ -57,30 +57,39 @@ async function readProcessStdin(): Promise<string> {
 }
 
 /** Runs `sovra admin ...` (args after `admin`); returns the exit code. */
-export async function runAdminCommand(args: string[], env: Env, io: Omit<AdminIo, 'readStdin'> & Partial<Pick<AdminIo, 'readStdin'>>): Promise<number> {
+export function runAdminCommand(args: string[], env: Env, io: Omit<AdminIo, 'readStdin'> & Partial<Pick<AdminIo, 'readStdin'>>): Promise<number> {
+  return runNounCommand({ command: 'admin', commands: ADMIN_COMMANDS, usage: ADMIN_USAGE }, args, env, io);
+}
+
+/** Dispatches `sovra <command> <noun> <verb> ...` (or `<command> <verb>`) with --help at every level; returns the exit code. */
+export async function runNounCommand(
+  spec: { command: string; commands: Record<string, Noun | Verb>; usage: string },
+  args: string[], env: Env, io: Omit<AdminIo, 'readStdin'> & Partial<Pick<AdminIo, 'readStdin'>>,
+): Promise<number> {
   const out: AdminIo = { readStdin: readProcessStdin, ...io };
   const [nounName, ...rest] = args;
-  let command = 'admin';
+  const base = spec.command;
+  let command = base;
   try {
-    if (nounName === undefined) throw new UsageError("admin needs a noun: whoami, partner, customer, user, key, policy, token or events; try 'sovra admin --help'");
+    if (nounName === undefined) throw new UsageError(`${base} needs a noun: ${Object.keys(spec.commands).join(', ')}; try 'sovra ${base} --help'`);
     if (isHelp(nounName)) {
-      out.stdout(`${ADMIN_USAGE}\n`);
+      out.stdout(`${spec.usage}\n`);
       return 0;
     }
-    const entry = ADMIN_COMMANDS[nounName];
-    if (entry === undefined) throw new UsageError(`unknown noun '${nounName}'; try 'sovra admin --help'`);
-    command = `admin ${nounName}`;
-    if (isVerb(entry)) return await runVerb(entry, rest, env, out);
+    const entry = Object.hasOwn(spec.commands, nounName) ? spec.commands[nounName] : undefined;
+    if (entry === undefined) throw new UsageError(`unknown noun '${nounName}'; try 'sovra ${base} --help'`);
+    command = `${base} ${nounName}`;
+    if (isVerb(entry)) return await runVerb(entry, rest, env, out, base);
     const [verbName, ...verbArgs] = rest;
     if (verbName === undefined || isHelp(verbName)) {
-      if (verbName === undefined) throw new UsageError(`admin ${nounName} needs a verb: ${Object.keys(entry.verbs).join(', ')}; try 'sovra admin ${nounName} --help'`);
-      out.stdout(`${nounUsage(nounName, entry)}\n`);
+      if (verbName === undefined) throw new UsageError(`${base} ${nounName} needs a verb: ${Object.keys(entry.verbs).join(', ')}; try 'sovra ${base} ${nounName} --help'`);
+      out.stdout(`${nounUsage(nounName, entry, base)}\n`);
       return 0;
     }
-    const verb = entry.verbs[verbName];
+    const verb = Object.hasOwn(entry.verbs, verbName) ? entry.verbs[verbName] : undefined;
     if (verb === undefined) throw new UsageError(`unknown verb '${verbName}'; ${nounName} has ${Object.keys(entry.verbs).join(', ')}`);
-    command = `admin ${nounName} ${verbName}`;
-    return await runVerb(verb, verbArgs, env, out);
+    command = `${base} ${nounName} ${verbName}`;
+    return await runVerb(verb, verbArgs, env, out, base);
   } catch (e) {
     return reportFailure(e, command, out);
   }

@@ -14,6 +14,8 @@ Commands:
   regions      List the regions of the topology and their zones; 'regions nearest' recommends one
   residency    Get or set a bucket's residency policy (and an account's mandatory one) via the admin API
   admin        Manage partners, customers, users, access keys, policies and tokens via the admin API
+  usage        Metered usage by account, bucket, region, meter and time via the admin API
+  billing      Price books, billing profiles, tax rates, invoices, credit notes and margins via the admin API
   query        Run SQL over your objects in their region: a table, CSV, JSON, Parquet or Arrow
   help         Show this help
   version      Print the version
@@ -55,6 +57,12 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'admin':
       process.exitCode = await (await import('./admin.js')).runAdminCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+      return;
+    case 'usage':
+      process.exitCode = await (await import('./usage.js')).runUsageCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+      return;
+    case 'billing':
+      process.exitCode = await (await import('./billing.js')).runBillingCommand(rest, process.env, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
       return;
     case 'query': {
       const { runQueryCommand } = await import('./query.js');

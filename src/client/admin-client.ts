@@ -6,8 +6,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type {
-  AccessEvent, AccessKey, Account, AccountResidency, BucketResidency, CustomerPatch, NamedPolicy, NewAccessKey, NewCustomer, NewPartner,
-  NewToken, Page, PageOptions, PartnerPatch, Status, User, WhoAmI,
+  AccessEvent, AccessKey, Account, AccountBillingProfile, AccountMove, AccountResidency, Billing, BillingProfile, BucketResidency, CustomerPatch,
+  InvoiceDocument, InvoiceFormat, InvoiceRun, InvoiceSummary, MarginReport, NamedPolicy, NewAccessKey, NewCustomer, NewPartner, NewToken, Page,
+  PageOptions, PartnerPatch, PriceBook, Status, StoredPriceBook, UsagePage, UsageQuery, User, WhoAmI,
 } from './admin-types.js';
 import { canonicalQueryString, sha256Hex, EMPTY_SHA256, SigV4Signer, uriEncode } from './sigv4-signer.js';
 
@@ -38,6 +39,8 @@ export interface AdminRequestOptions {
   text?: string;
   /** Sent as Idempotency-Key (POST): a retry with the same key answers the first response again. */
   idempotencyKey?: string;
+  /** Answer the body as text, whatever its media type (invoice exports); errors are still the API's JSON. */
+  raw?: boolean;
 }
 
 /** A whole answer: status, whether it was an idempotent replay, and the parsed body. */
@@ -249,6 +252,67 @@ export class AdminClient {
     return this.request('GET', ['accounts', account, 'access-events'], { query: pageQuery(page) });
   }
 
+  // billing
+
+  getUsage(q: UsageQuery, page: PageOptions = {}): Promise<UsagePage> {
+    const query: Record<string, string> = { ...pageQuery(page) };
+    for (const k of ['account', 'bucket', 'region', 'from', 'to', 'period', 'granularity'] as const) if (q[k] !== undefined) query[k] = q[k] as string;
+    if (q.meters && q.meters.length > 0) query['meter'] = q.meters.join(',');
+    return this.request('GET', 'usage', { query });
+  }
+  listPriceBooks(account: string, page: PageOptions = {}): Promise<Page<StoredPriceBook>> {
+    return this.request('GET', ['accounts', account, 'price-books'], { query: pageQuery(page) });
+  }
+  getPriceBook(account: string, id: string): Promise<StoredPriceBook> {
+    return this.request('GET', ['accounts', account, 'price-books', id]);
+  }
+  /** `book` is a PriceBook; its id may be left out (the path's). */
+  putPriceBook(account: string, id: string, book: PriceBook | Record<string, unknown>): Promise<StoredPriceBook> {
+    return this.request('PUT', ['accounts', account, 'price-books', id], { json: book });
+  }
+  async deletePriceBook(account: string, id: string): Promise<void> {
+    await this.request('DELETE', ['accounts', account, 'price-books', id]);
+  }
+  getBillingProfile(account: string): Promise<AccountBillingProfile> {
+    return this.request('GET', ['accounts', account, 'billing-profile']);
+  }
+  putBillingProfile(account: string, profile: BillingProfile): Promise<AccountBillingProfile> {
+    return this.request('PUT', ['accounts', account, 'billing-profile'], { json: profile });
+  }
+  listTaxRates(): Promise<{ rates: Record<string, string> }> {
+    return this.request('GET', 'tax-rates');
+  }
+  /** `rate` null removes the country. */
+  putTaxRate(country: string, rate: string | null): Promise<{ rates: Record<string, string> }> {
+    return this.request('PUT', ['tax-rates', country], { json: { rate } });
+  }
+  runInvoices(input: { period: string; billing: Billing; accountId?: string }, o: CreateOptions = {}): Promise<InvoiceRun> {
+    return this.request('POST', 'invoice-runs', { json: input, ...o });
+  }
+  listInvoices(account: string, opts: PageOptions & { period?: string; type?: 'invoice' | 'credit-note' } = {}): Promise<Page<InvoiceSummary>> {
+    const query = { ...pageQuery(opts), ...(opts.period !== undefined ? { period: opts.period } : {}), ...(opts.type !== undefined ? { type: opts.type } : {}) };
+    return this.request('GET', ['accounts', account, 'invoices'], { query });
+  }
+  getInvoice(number: string): Promise<InvoiceDocument> {
+    return this.request('GET', ['invoices', number]);
+  }
+  /** The document as the server exports it: JSON, CSV (RFC 4180) or a printable HTML page. */
+  exportInvoice(number: string, format: InvoiceFormat): Promise<string> {
+    return this.request<string>('GET', ['invoices', number], { query: { format }, raw: true });
+  }
+  createCreditNote(number: string, input: { lines?: string[]; reason: string }, o: CreateOptions = {}): Promise<InvoiceDocument> {
+    return this.request('POST', ['invoices', number, 'credit-notes'], { json: input, ...o });
+  }
+  getMarginReport(partner: string, period: string): Promise<MarginReport> {
+    return this.request('GET', ['accounts', partner, 'margin'], { query: { period } });
+  }
+  moveCustomer(customer: string, input: { partnerId: string; at?: string }, o: CreateOptions = {}): Promise<{ account: Account; move: AccountMove }> {
+    return this.request('POST', ['accounts', customer, 'move'], { json: input, ...o });
+  }
+  listMoves(customer: string, page: PageOptions = {}): Promise<Page<AccountMove>> {
+    return this.request('GET', ['accounts', customer, 'moves'], { query: pageQuery(page) });
+  }
+
   private send<T>(method: string, encodedPath: string, opts: AdminRequestOptions): Promise<AdminAnswer<T>> {
     const body = opts.text !== undefined ? Buffer.from(opts.text, 'utf8') : opts.json === undefined ? undefined : Buffer.from(JSON.stringify(opts.json), 'utf8');
     const headers: Record<string, string> = body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {};
@@ -275,7 +339,7 @@ export class AdminClient {
           port: this.url.port === '' ? undefined : Number(this.url.port),
           method,
           path: signed.path,
-          headers: { ...signed.headers, accept: 'application/json' },
+          headers: { ...signed.headers, accept: opts.raw ? '*/*' : 'application/json' },
           timeout: this.timeoutMs,
         },
         (res) => {
@@ -286,7 +350,8 @@ export class AdminClient {
             const status = res.statusCode ?? 0;
             const text = Buffer.concat(chunks).toString('utf8');
             try {
-              resolve({ status, replayed: res.headers['idempotent-replayed'] === 'true', body: this.answer<T>(status, text, res.headers['x-amz-request-id']) });
+              const body = opts.raw && status >= 200 && status < 300 ? (text as T) : this.answer<T>(status, text, res.headers['x-amz-request-id']);
+              resolve({ status, replayed: res.headers['idempotent-replayed'] === 'true', body });
             } catch (e) {
               reject(e);
             }

@@ -51,3 +51,90 @@ export interface AccountResidency {
   account: string;
   mandatory: string[] | null;
 }
+
+// Billing: the billing core's documents and books as the API returns them (type-only).
+export type { AnyPriceBook as PriceBook, Markup, MarkupRule, PriceEntry, Tier } from '../billing/price-book.js';
+export type { BillingProfile, InvoiceDocument, Party } from '../billing/invoice.js';
+export type { InvoiceLine } from '../billing/rate.js';
+export type { MarginReport, MarginRow } from '../billing/margin.js';
+export type { AccountMove } from '../tenancy/model.js';
+import type { AnyPriceBook } from '../billing/price-book.js';
+import type { BillingProfile } from '../billing/invoice.js';
+
+export type Billing = 'retail' | 'wholesale';
+export type Granularity = 'hour' | 'day' | 'month' | 'total';
+
+export interface UsageQuery {
+  account?: string;
+  bucket?: string;
+  region?: string;
+  meters?: string[];
+  /** Whole UTC hours; or `period` (a month). */
+  from?: string;
+  to?: string;
+  period?: string;
+  granularity?: Granularity;
+}
+
+export interface UsageRow {
+  accountId: string;
+  bucket: string;
+  region: string;
+  meter: string;
+  start: string;
+  /** Whole base units, as a decimal string. */
+  quantity: string;
+  unit: string;
+}
+
+export interface UsagePage {
+  from: string;
+  to: string;
+  granularity: Granularity;
+  items: UsageRow[];
+  nextCursor?: string;
+}
+
+export interface StoredPriceBook {
+  accountId: string;
+  pricedBy: string;
+  billing: Billing;
+  updatedAt: string;
+  updatedBy: string;
+  book: AnyPriceBook;
+}
+
+export interface AccountBillingProfile {
+  accountId: string;
+  profile: BillingProfile | null;
+}
+
+export interface InvoiceSummary {
+  number: string;
+  documentType: 'invoice' | 'credit-note';
+  billing: Billing;
+  period: string;
+  from: string;
+  to: string;
+  issuerId: string;
+  issuerName: string;
+  recipientId: string;
+  recipientName: string;
+  currency: string;
+  subtotal: string;
+  tax: string;
+  total: string;
+  issuedAt: string;
+  invoiceNumber?: string;
+}
+
+export interface InvoiceRun {
+  period: string;
+  billing: Billing;
+  issuerId: string;
+  created: number;
+  existing: number;
+  invoices: (InvoiceSummary & { created: boolean })[];
+}
+
+export type InvoiceFormat = 'json' | 'csv' | 'html';

@@ -71,6 +71,9 @@ export const ErrorCodes = {
   IdempotencyKeyReused: 'IdempotencyKeyReused',
   InvalidRegion: 'InvalidRegion',
   Conflict: 'Conflict',
+  // billing (admin API)
+  NoSuchInvoice: 'NoSuchInvoice',
+  NoSuchPriceBook: 'NoSuchPriceBook',
   // routing: the bucket lives in a region another endpoint serves
   PermanentRedirect: 'PermanentRedirect',
   // bucket configuration that is readable but not set (S3 answers 404 with these codes)

@@ -71,6 +71,8 @@ export const S3_ERRORS: Record<ErrorCode, S3ErrorSpec> = {
   IdempotencyKeyReused: { s3Code: 'IdempotencyKeyReused', status: 422 },
   InvalidRegion: { s3Code: 'InvalidRegion', status: 400 },
   Conflict: { s3Code: 'Conflict', status: 409 },
+  NoSuchInvoice: { s3Code: 'NoSuchInvoice', status: 404 },
+  NoSuchPriceBook: { s3Code: 'NoSuchPriceBook', status: 404 },
   InvalidURI: { s3Code: 'InvalidURI', status: 400 },
   PermanentRedirect: { s3Code: 'PermanentRedirect', status: 301 },
   NoSuchBucketPolicy: { s3Code: 'NoSuchBucketPolicy', status: 404 },

@@ -7,7 +7,7 @@ export * as model from './model.js';
 export {
   OPERATOR_ACCOUNT_ID, ROOT_USER_NAME,
   type Principal as TenantPrincipal,
-  type AccessEvent, type AccessKey, type Account, type AccountDirectory, type AccountKind, type AccessRecorder, type Brand,
+  type AccessEvent, type AccessKey, type Account, type AccountDirectory, type AccountMove, type MoveCustomerInput, type AccountKind, type AccessRecorder, type Brand,
   type CreateCustomerInput, type CreatePartnerInput, type CreateUserInput, type CredentialResolver, type IdempotencyLedger,
   type MandatoryResidencyPort, type NamedPolicy, type NewAccessKey, type NewToken, type Page, type PageRequest, type Quotas,
   type Status, type TenancyService, type TokenInfo, type UpdateCustomerInput, type UpdatePartnerInput, type User,
@@ -20,3 +20,4 @@ export { StoreAccountDirectory, withMandatoryResidency } from './account-directo
 export { StoreAccessRecorder } from './access-recorder.js';
 export { StoreIdempotencyLedger, IDEMPOTENCY_TTL_MS } from './idempotency-ledger.js';
 export { ensureOperator, type EnsureOperatorOptions, type OperatorCredentials } from './bootstrap.js';
+export { BillingAccess, type BillingKind } from './billing-access.js';

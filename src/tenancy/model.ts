@@ -179,6 +179,25 @@ export interface UpdateCustomerInput {
   mandatoryResidency?: string[] | null;
   status?: Status;
 }
+/** A customer moved from one partner to another: the new partner bills it from hour `at` on. */
+export interface AccountMove {
+  customerId: string;
+  /** The first hour under the new partner (a whole UTC hour, '2026-03-11T00:00:00Z'). */
+  at: string;
+  fromPartnerId: string;
+  toPartnerId: string;
+  /** The user ARN that made the move. */
+  movedBy: string;
+  recordedAt: string;
+}
+export interface MoveCustomerInput {
+  /** The new partner (id or name); it must be licensed for the customer's regions. */
+  partnerId: string;
+  /** The first hour the new partner bills (a whole UTC hour, not in the future); default: the current hour. */
+  at?: string;
+  /** Hours before this (epoch ms) are invoiced already: a move may not reach back into them (billing says). */
+  notBefore?: number;
+}
 export interface CreateUserInput {
   name: string;
   admin?: boolean;
@@ -201,6 +220,10 @@ export interface TenancyService {
   listAccounts(actor: Principal, filter: { kind?: AccountKind; parentId?: string } & PageRequest): Promise<Page<Account>>;
   /** Only an account with no users' keys, buckets or child accounts left. */
   deleteAccount(actor: Principal, id: string): Promise<void>;
+  /** Moves a customer to another partner (the operator only), recording from which hour. */
+  moveCustomer(actor: Principal, id: string, input: MoveCustomerInput): Promise<{ account: Account; move: AccountMove }>;
+  /** A customer's partner history, oldest first (who may see the customer). */
+  listMoves(actor: Principal, id: string): Promise<AccountMove[]>;
 
   // users
   createUser(actor: Principal, accountId: string, input: CreateUserInput): Promise<User>;

@@ -24,7 +24,7 @@ describe('SqliteAccountStore', () => {
     a.insertAccount(partner('111111111111', 'telco'));
     a.close();
     const raw = new Database(file, { readonly: true });
-    assert.equal(raw.pragma('user_version', { simple: true }), 1);
+    assert.equal(raw.pragma('user_version', { simple: true }), 2);
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     raw.close();
     const b = new SqliteAccountStore(file);

@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { enableWal } from '../core/sqlite-wal.js';
-import type { AccessEvent, AccessKey, Account, AccountKind, Brand, NamedPolicy, Quotas, Status, TokenInfo, User } from './model.js';
+import type { AccessEvent, AccessKey, Account, AccountKind, AccountMove, Brand, NamedPolicy, Quotas, Status, TokenInfo, User } from './model.js';
 
 /** An account as stored: its mandatory residency lives in the placement directory. */
 export type StoredAccount = Omit<Account, 'mandatoryResidency'>;
@@ -115,6 +115,20 @@ CREATE TABLE access_events (
 );
 CREATE INDEX access_events_by_owner ON access_events (owner_account_id, id);
 `,
+  // A customer's partner history: each move names the hour from which the new partner bills it.
+  `
+CREATE TABLE account_moves (
+  customer_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  from_partner_id TEXT NOT NULL,
+  to_partner_id TEXT NOT NULL,
+  moved_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (customer_id, at)
+) WITHOUT ROWID;
+CREATE INDEX account_moves_from ON account_moves (from_partner_id);
+CREATE INDEX account_moves_to ON account_moves (to_partner_id);
+`,
 ];
 
 interface AccountRow {
@@ -158,6 +172,14 @@ interface TokenRow {
   hash: string;
   created_at: string;
   expires_at: string;
+}
+interface MoveRow {
+  customer_id: string;
+  at: string;
+  from_partner_id: string;
+  to_partner_id: string;
+  moved_by: string;
+  recorded_at: string;
 }
 interface EventRow {
   id: number;
@@ -205,6 +227,10 @@ function toPolicy(r: PolicyRow): NamedPolicy {
 
 function toToken(r: TokenRow): StoredToken {
   return { id: r.id, userId: r.user_id, hash: r.hash, createdAt: r.created_at, expiresAt: r.expires_at };
+}
+
+function toMove(r: MoveRow): AccountMove {
+  return { customerId: r.customer_id, at: r.at, fromPartnerId: r.from_partner_id, toPartnerId: r.to_partner_id, movedBy: r.moved_by, recordedAt: r.recorded_at };
 }
 
 function toEvent(r: EventRow): AccessEvent {
@@ -279,6 +305,11 @@ export class SqliteAccountStore {
       insertEvent: db.prepare(`INSERT INTO access_events (at, kind, owner_account_id, principal_account_id, principal_arn, bucket, action, region, detail)
         VALUES (@at, @kind, @ownerAccountId, @principalAccountId, @principalArn, @bucket, @action, @region, @detail)`),
       hasEvent: db.prepare<[string, string, string], { one: number }>('SELECT 1 AS one FROM access_events WHERE owner_account_id = ? AND kind = ? AND action = ? LIMIT 1'),
+      setParent: db.prepare('UPDATE accounts SET parent_id = ? WHERE id = ?'),
+      insertMove: db.prepare(`INSERT INTO account_moves (customer_id, at, from_partner_id, to_partner_id, moved_by, recorded_at)
+        VALUES (@customerId, @at, @fromPartnerId, @toPartnerId, @movedBy, @recordedAt)`),
+      movesOf: db.prepare<[string], MoveRow>('SELECT * FROM account_moves WHERE customer_id = ? ORDER BY at'),
+      movesInvolving: db.prepare<[string, string], MoveRow>('SELECT * FROM account_moves WHERE from_partner_id = ? OR to_partner_id = ? ORDER BY customer_id, at'),
       listEvents: db.prepare<[string, number, number], EventRow>('SELECT * FROM access_events WHERE owner_account_id = ? AND id > ? ORDER BY id LIMIT ?'),
     };
   }
@@ -489,6 +520,26 @@ export class SqliteAccountStore {
 
   purgeIdempotency(olderThan: number): number {
     return this.s.purgeIdem.run(olderThan).changes;
+  }
+
+  // partner history (append-only)
+
+  /** Moves the customer under `move.toPartnerId` and records from which hour. */
+  moveCustomer(move: AccountMove): void {
+    this.transaction(() => {
+      this.s.insertMove.run(move);
+      this.s.setParent.run(move.toPartnerId, move.customerId);
+    });
+  }
+
+  /** The customer's moves, oldest first. */
+  movesOf(customerId: string): AccountMove[] {
+    return this.s.movesOf.all(customerId).map(toMove);
+  }
+
+  /** Moves into or out of the partner. */
+  movesInvolving(partnerId: string): AccountMove[] {
+    return this.s.movesInvolving.all(partnerId, partnerId).map(toMove);
   }
 
   // access events (append-only)

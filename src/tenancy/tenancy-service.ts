@@ -18,7 +18,7 @@ import { withMandatoryResidency } from './account-directory.js';
 import { newAccessKeyId, newAccountId, newSecretAccessKey, newToken, newTokenId, newUserId, hashToken } from './ids.js';
 import {
   OPERATOR_ACCOUNT_ID,
-  type AccessEvent, type AccessKey, type Account, type AccountKind, type CreateCustomerInput, type CreatePartnerInput,
+  type AccessEvent, type AccessKey, type Account, type AccountKind, type AccountMove, type CreateCustomerInput, type MoveCustomerInput, type CreatePartnerInput,
   type CreateUserInput, type MandatoryResidencyPort, type NamedPolicy, type NewAccessKey, type NewToken, type Page,
   type PageRequest, type Principal, type Status, type TenancyService, type UpdateCustomerInput, type UpdatePartnerInput, type User,
 } from './model.js';
@@ -215,6 +215,50 @@ export class SqliteTenancyService implements TenancyService {
       if (previous !== undefined) await this.deps.residency.put(account.id, previous);
       throw e;
     }
+  }
+
+  async moveCustomer(actor: Principal, id: string, input: MoveCustomerInput): Promise<{ account: Account; move: AccountMove }> {
+    if (!isOperatorAdmin(actor)) denied("only the operator's administrators move customers between partners");
+    if (typeof input.partnerId !== 'string' || input.partnerId === '') {
+      throw fail('InvalidArgument', 'partnerId is required: the partner the customer moves to.', { details: { ArgumentName: 'partnerId' } });
+    }
+    const current = Math.floor(this.now().getTime() / HOUR_MS) * HOUR_MS;
+    const at = input.at === undefined ? current : wholeHour(input.at, 'at');
+    if (at > current) throw fail('InvalidArgument', `A move takes effect now or from a past hour, not from ${input.at}.`, { details: { ArgumentName: 'at', ArgumentValue: String(input.at) } });
+    if (input.notBefore !== undefined && at < input.notBefore) {
+      throw fail('Conflict', `The hours before ${hourText(input.notBefore)} are invoiced already; a move may take effect from then on only.`, { details: { ArgumentName: 'at' } });
+    }
+    const result = this.store.transaction(() => {
+      const { account } = this.rules.accountFor(actor, id);
+      if (account.kind !== 'customer') throw fail('InvalidArgument', `${account.name} is a ${account.kind} account; only customers move between partners.`);
+      const partner = this.store.getAccount(input.partnerId) ?? this.store.getAccountByName(input.partnerId);
+      if (!partner || partner.kind !== 'partner') noSuchAccount(input.partnerId);
+      if (partner.id === account.parentId) throw fail('Conflict', `${account.name} belongs to ${partner.name} already.`);
+      this.requireLicensed(partner, account.regions);
+      if (at < Math.floor(Date.parse(account.createdAt) / HOUR_MS) * HOUR_MS) {
+        throw fail('InvalidArgument', `${account.name} was created at ${account.createdAt}; a move cannot take effect before that.`, { details: { ArgumentName: 'at' } });
+      }
+      const last = this.store.movesOf(account.id).at(-1);
+      if (last !== undefined) {
+        if (at <= Date.parse(last.at)) throw fail('Conflict', `${account.name} last moved at ${last.at}; a new move must take effect after it.`, { details: { ArgumentName: 'at' } });
+        // One partner change per billing month keeps each partner's share of a month one run of hours.
+        if (hourText(at).slice(0, 7) === last.at.slice(0, 7)) {
+          throw fail('Conflict', `${account.name} moved already in ${last.at.slice(0, 7)}; a customer moves at most once per billing month.`, { details: { ArgumentName: 'at' } });
+        }
+      }
+      const move: AccountMove = {
+        customerId: account.id, at: hourText(at), fromPartnerId: account.parentId ?? '', toPartnerId: partner.id, movedBy: actor.userArn, recordedAt: this.stamp(),
+      };
+      this.store.moveCustomer(move);
+      return { account: { ...account, parentId: partner.id }, move };
+    });
+    return { account: await this.view(result.account), move: result.move };
+  }
+
+  async listMoves(actor: Principal, id: string): Promise<AccountMove[]> {
+    const { account } = this.rules.accountFor(actor, id);
+    if (!actor.admin) denied('only administrators read account settings');
+    return this.store.movesOf(account.id);
   }
 
   // ---- users ----
@@ -520,6 +564,18 @@ export class SqliteTenancyService implements TenancyService {
   private view(a: StoredAccount): Promise<Account> {
     return withMandatoryResidency(a, this.deps.residency);
   }
+}
+
+const HOUR_MS = 3_600_000;
+const hourText = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** An ISO-8601 UTC instant on a whole hour, as epoch ms. */
+function wholeHour(text: unknown, argument: string): number {
+  const ms = typeof text === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isFinite(ms) || ms % HOUR_MS !== 0) {
+    throw fail('InvalidArgument', `${argument} must be a whole UTC hour such as '2026-03-11T00:00:00Z' (got '${String(text)}').`, { details: { ArgumentName: argument } });
+  }
+  return ms;
 }
 
 function isOperatorAdmin(actor: Principal): boolean {

@@ -9,6 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminRoutes, createAdminApi, type AdminDeps, type AdminRoute } from '../../src/admin/admin-api.js';
+import { BillingService } from '../../src/billing/billing-service.js';
+import { SqliteBillingStore } from '../../src/billing/sqlite-billing-store.js';
+import { memoryUsageSource } from '../../src/billing/test-support.js';
+import type { UsageRecord } from '../../src/billing/rate.js';
 import { AdminClient } from '../../src/client/admin-client.js';
 import { openEmbeddedStorage } from '../../src/engine/embedded/index.js';
 import type { RegionEngine } from '../../src/engine/types.js';
@@ -20,7 +24,7 @@ import { SqliteBucketDirectory } from '../../src/placement/sqlite-directory.js';
 import { parsePolicy } from '../../src/policy/index.js';
 import { parseZones } from '../../src/residency/policy.js';
 import {
-  ensureOperator, SecretBox, SqliteAccountStore, SqliteCredentialResolver, SqliteTenancyService, StoreIdempotencyLedger, type MandatoryResidencyPort,
+  BillingAccess, ensureOperator, SecretBox, SqliteAccountStore, SqliteCredentialResolver, SqliteTenancyService, StoreIdempotencyLedger, type MandatoryResidencyPort,
 } from '../../src/tenancy/index.js';
 import { demoTopology } from '../../src/topology/index.js';
 import { ACCESS_KEY, SECRET_KEY } from './harness.js';
@@ -36,6 +40,8 @@ export interface AccountsServer {
   routes: AdminRoute[];
   /** A client with these keys (or a bearer token). */
   as(creds: { accessKeyId: string; secretAccessKey: string } | { token: string }): AdminClient;
+  /** Usage records the billing service reads (a test double of the metering store, which this server has not). */
+  usage: UsageRecord[];
   /** Moves the tenancy clock (token expiry) forward; request signing keeps real time. */
   advance(ms: number): void;
   stop(): Promise<void>;
@@ -87,8 +93,15 @@ export async function startAccountsServer(): Promise<AccountsServer> {
   const idempotency = new StoreIdempotencyLedger({ store, clock });
   ensureOperator(store, box, { root: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
 
+  const billingStore = new SqliteBillingStore(join(dataDir, 'control', 'billing.db'));
+  closers.push(() => billingStore.close());
+  const usage = memoryUsageSource([]);
+  const billing = new BillingService({
+    store: billingStore, accounts: store, access: new BillingAccess(store), tenancy, usage, regions: topology.regions.map((r) => r.id), clock,
+  });
+
   const internalErrors: unknown[] = [];
-  const deps: AdminDeps = { credentials, tenancy, idempotency, placement: router, maxSkewSeconds: 900, onInternalError: (e) => internalErrors.push(e) };
+  const deps: AdminDeps = { credentials, tenancy, idempotency, billing, placement: router, maxSkewSeconds: 900, onInternalError: (e) => internalErrors.push(e) };
   const admin = createAdminApi(deps);
   const server = await startHttpServer({
     host: '127.0.0.1', port: 0,
@@ -101,6 +114,7 @@ export async function startAccountsServer(): Promise<AccountsServer> {
     router,
     controlDir: join(dataDir, 'control'),
     routes: adminRoutes(deps),
+    usage: usage.records,
     as,
     advance: (ms) => {
       offsetMs += ms;
