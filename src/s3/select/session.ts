@@ -96,6 +96,9 @@ export function createSelectBackend(o: SelectBackendOptions): SelectBackend {
       if (!Number.isInteger(pid) || !alive(pid)) await rm(join(o.scratchRoot, name), { recursive: true, force: true });
     }
   })();
+  // A failure here (the data directory removed under a server that did not start, say) is
+  // reported by the first request that awaits it, not as an unhandled rejection.
+  cleaned.catch(() => undefined);
 
   return {
     async open(input) {
