@@ -11,11 +11,9 @@
  * two runs (in two processes) never take the same number or leave a hole, and a run that
  * fails writes no document and takes no number.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { fail } from '../core/errors.js';
-import { enableWal } from '../core/sqlite-wal.js';
+import { openSharedDatabase } from '../core/sqlite-wal.js';
 import { issueInvoice, type BillingProfile, type InvoiceDocument } from './invoice.js';
 import type { AnyPriceBook } from './price-book.js';
 import type { TaxRates } from './tax.js';
@@ -117,12 +115,8 @@ export class SqliteBillingStore {
   private readonly s;
 
   constructor(path: string, opts: { busyTimeoutMs?: number } = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
+    const db = openSharedDatabase(path, opts.busyTimeoutMs);
     this.db = db;
-    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`);
-    if (!db.memory) enableWal(db, path);
-    db.pragma('synchronous = NORMAL');
     migrate(db);
     this.s = {
       books: db.prepare<[string, string], { body: string; account_id: string; priced_by: string; updated_at: string; updated_by: string }>(

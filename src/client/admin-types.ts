@@ -109,24 +109,8 @@ export interface AccountBillingProfile {
   profile: BillingProfile | null;
 }
 
-export interface InvoiceSummary {
-  number: string;
-  documentType: 'invoice' | 'credit-note';
-  billing: Billing;
-  period: string;
-  from: string;
-  to: string;
-  issuerId: string;
-  issuerName: string;
-  recipientId: string;
-  recipientName: string;
-  currency: string;
-  subtotal: string;
-  tax: string;
-  total: string;
-  issuedAt: string;
-  invoiceNumber?: string;
-}
+import type { InvoiceSummary } from '../billing/billing-service.js';
+export type { InvoiceSummary };
 
 export interface InvoiceRun {
   period: string;

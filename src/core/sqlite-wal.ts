@@ -4,7 +4,9 @@
  * SQLITE_BUSY at once instead of calling the busy handler (when waiting could deadlock), so
  * the pragma is retried here, briefly and synchronously: this runs only at startup.
  */
-import type Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -25,4 +27,18 @@ export function enableWal(db: Database.Database, what: string, timeoutMs = 10_00
       Atomics.wait(sleeper, 0, 0, delay);
     }
   }
+}
+
+/**
+ * Opens (creating its directory) a database that several processes share: a busy timeout
+ * instead of failing at once, WAL, and NORMAL sync (durable at each WAL checkpoint, never
+ * corrupt). ':memory:' is for tests.
+ */
+export function openSharedDatabase(path: string, busyTimeoutMs = 10_000): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  if (!db.memory) enableWal(db, path);
+  db.pragma('synchronous = NORMAL');
+  return db;
 }

@@ -8,10 +8,8 @@
  * BEGIN IMMEDIATE transactions so a check and the write it guards cannot interleave with
  * another process. Statements are short and indexed, so they run synchronously.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { enableWal } from '../core/sqlite-wal.js';
+import type Database from 'better-sqlite3';
+import { openSharedDatabase } from '../core/sqlite-wal.js';
 import type { AccessEvent, AccessKey, Account, AccountKind, AccountMove, Brand, NamedPolicy, Quotas, Status, TokenInfo, User } from './model.js';
 
 /** An account as stored: its mandatory residency lives in the placement directory. */
@@ -250,12 +248,8 @@ export class SqliteAccountStore {
   private readonly s;
 
   constructor(path: string, opts: { busyTimeoutMs?: number } = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
+    const db = openSharedDatabase(path, opts.busyTimeoutMs);
     this.db = db;
-    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`);
-    if (!db.memory) enableWal(db, path);
-    db.pragma('synchronous = NORMAL');
     migrate(db);
     this.s = {
       insertAccount: db.prepare(`INSERT INTO accounts (id, kind, name, display_name, parent_id, status, created_at, regions, brand, quotas, default_residency)

@@ -94,41 +94,26 @@ function lex(sql: string): Token[] {
       continue;
     }
     const start = i;
+    // A quoted string or identifier: the quote doubled stands for itself.
+    const quoted = (q: string, what: string): string => {
+      let v = '';
+      for (i++; ; i++) {
+        if (i >= sql.length) err('LexerInvalidLiteral', `The SQL expression contains an unterminated ${what}`, start);
+        if (sql[i] !== q) {
+          v += sql[i];
+        } else if (sql[i + 1] === q) {
+          v += q;
+          i++;
+        } else {
+          i++;
+          return v;
+        }
+      }
+    };
     if (c === "'") {
-      let v = '';
-      i++;
-      for (;;) {
-        if (i >= sql.length) err('LexerInvalidLiteral', 'The SQL expression contains an unterminated string literal', start);
-        if (sql[i] === "'") {
-          if (sql[i + 1] === "'") {
-            v += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        v += sql[i];
-        i++;
-      }
-      out.push({ kind: 'str', text: v, pos: start });
+      out.push({ kind: 'str', text: quoted("'", 'string literal'), pos: start });
     } else if (c === '"') {
-      let v = '';
-      i++;
-      for (;;) {
-        if (i >= sql.length) err('LexerInvalidLiteral', 'The SQL expression contains an unterminated quoted identifier', start);
-        if (sql[i] === '"') {
-          if (sql[i + 1] === '"') {
-            v += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        v += sql[i];
-        i++;
-      }
+      const v = quoted('"', 'quoted identifier');
       if (v === '') err('ParseInvalidPathComponent', 'The SQL expression contains an empty quoted identifier', start);
       out.push({ kind: 'qident', text: v, pos: start });
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
