@@ -57,7 +57,7 @@ const schemas: Json = {
 
 const resultTypes = {
   'application/x-ndjson': { schema: { type: 'string' }, example: '{"region":"DE","revenue":1234.5}\n' },
-  'text/csv': { schema: { type: 'string' } },
+  'text/csv': { schema: { type: 'string' }, example: 'region,revenue\nDE,1234.5\n' },
   'application/vnd.apache.arrow.stream': { schema: { type: 'string', format: 'binary' } },
   'application/vnd.apache.parquet': { schema: { type: 'string', format: 'binary' } },
   'application/json': { schema: { $ref: '#/components/schemas/StoredResult' } },
@@ -84,8 +84,9 @@ export function analyticsOpenApi(): Json {
         '`Authorization: Bearer <token>` (POST /admin/v1/tokens).',
         '',
         'A streamed result carries x-sovra-query-id and x-sovra-columns (JSON, ASCII) headers and the HTTP trailers x-sovra-bytes-scanned',
-        '(bytes of the objects the query read), x-sovra-elapsed-ms and x-sovra-rows. A query fails before the first byte where it can; an error',
-        'while streaming cuts the response short, and GET /queries/{id} tells why.',
+        '(bytes of the objects the query read), x-sovra-elapsed-ms and x-sovra-rows. The whole result is made before its first byte is sent: a',
+        'query that fails, at any row, answers an error status, never a short result. CSV and JSON lines are written by DuckDB (COPY ... TO,',
+        'FORMAT csv with a header row and \\n line ends; FORMAT json, one object per line).',
       ].join('\n'),
     },
     servers: [{ url: '/analytics/v1' }],
