@@ -23,6 +23,7 @@ import { DEFAULT_ANALYTICS_LIMITS, type AnalyticsLimits } from './limits.js';
 import { materialize } from './materialize.js';
 import type { ObjectAccess, ResidencyRules } from './ports.js';
 import { QueryRun, resultTooLarge, type QueryStatus } from './query-run.js';
+import { QueryRegistry, type SharedQuery } from './query-registry.js';
 import { processingRegion } from './residency.js';
 import { blankStatementEnds, copyStatement, tableStatement } from './result-statement.js';
 import { rewriteQuery, type Rewritten } from './rewrite.js';
@@ -95,6 +96,8 @@ export interface AnalyticsServiceOptions {
 const KEEP_FINISHED_MAX = 1000;
 /** The temporary table an Arrow result is made in. */
 const RESULT_TABLE = 'sovra_result';
+/** How often a running query's status is shared and a cancellation from another process looked for. */
+const SHARE_EVERY_MS = 200;
 export const QUERY_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export class AnalyticsService {
@@ -104,6 +107,8 @@ export class AnalyticsService {
   private readonly runningByAccount = new Map<string, number>();
   private running = 0;
   private cleaned: Promise<void> | undefined;
+  /** Query state shared with the other processes of this server; opened with the scratch area. */
+  private registry: QueryRegistry | undefined;
 
   constructor(private readonly opts: AnalyticsServiceOptions) {
     this.limits = { ...DEFAULT_ANALYTICS_LIMITS, ...opts.limits };
@@ -117,8 +122,10 @@ export class AnalyticsService {
   private cleanLeftovers(): Promise<void> {
     this.cleaned ??= (async () => {
       await mkdir(this.opts.scratchRoot, { recursive: true });
+      this.registry ??= new QueryRegistry(join(this.opts.scratchRoot, 'queries.db'), this.keepFinishedMs);
       for (const name of await readdir(this.opts.scratchRoot)) {
-        if (name === String(process.pid) || (/^\d+$/.test(name) && processAlive(Number(name)))) continue;
+        // Only the per-process directories (the shared query database stays).
+        if (!/^\d+$/.test(name) || name === String(process.pid) || processAlive(Number(name))) continue;
         await rm(join(this.opts.scratchRoot, name), { recursive: true, force: true });
       }
       await rm(this.scratchDir, { recursive: true, force: true });
@@ -136,21 +143,39 @@ export class AnalyticsService {
     return this.cleanLeftovers();
   }
 
-  status(id: string, accountId: string): QueryStatus {
-    return this.own(id, accountId).status();
+  private get keepFinishedMs(): number {
+    return this.opts.keepFinishedMs ?? 900_000;
   }
 
-  cancel(id: string, accountId: string): QueryStatus {
-    const run = this.own(id, accountId);
-    run.stop('cancelled');
-    return run.status();
-  }
-
-  private own(id: string, accountId: string): QueryRun {
-    // Runs are kept per account: another account's query is as absent as an unknown one.
+  /** A query of the caller's, run by this process or another of this server. */
+  async status(id: string, accountId: string): Promise<QueryStatus> {
+    await this.cleanLeftovers();
     const run = this.runs.get(`${accountId}/${id}`);
-    if (!run) throw fail('NoSuchQuery', `There is no query ${id} of yours (finished queries are kept ${Math.round((this.opts.keepFinishedMs ?? 900_000) / 60_000)} minutes).`);
-    return run;
+    if (run) return run.status();
+    return this.shared(id, accountId).status;
+  }
+
+  async cancel(id: string, accountId: string): Promise<QueryStatus> {
+    await this.cleanLeftovers();
+    const run = this.runs.get(`${accountId}/${id}`);
+    if (run) {
+      run.stop('cancelled');
+      return run.status();
+    }
+    const shared = this.shared(id, accountId);
+    // Another process runs it: it notices the request within a poll.
+    if (shared.status.state === 'running') this.registry?.requestCancel(accountId, id);
+    return shared.status;
+  }
+
+  private shared(id: string, accountId: string): SharedQuery {
+    // Queries are kept per account: another account's query is as absent as an unknown one.
+    const q = this.registry?.get(accountId, id);
+    if (!q) throw fail('NoSuchQuery', `There is no query ${id} of yours (finished queries are kept ${Math.round(this.keepFinishedMs / 60_000)} minutes).`);
+    if (q.status.state === 'running' && q.pid !== process.pid && !processAlive(q.pid)) {
+      return { pid: q.pid, status: { ...q.status, state: 'failed', progress: null, error: { code: 'Internal', message: 'The server process that ran the query stopped before it finished.' } } };
+    }
+    return q;
   }
 
   private admit(accountId: string): void {
@@ -169,7 +194,8 @@ export class AnalyticsService {
     else this.runningByAccount.set(run.accountId, mine);
     this.running--;
     this.record(run);
-    const keep = this.opts.keepFinishedMs ?? 900_000;
+    this.share(run);
+    const keep = this.keepFinishedMs;
     setTimeout(() => {
       if (this.runs.get(`${run.accountId}/${run.id}`) === run) this.runs.delete(`${run.accountId}/${run.id}`);
     }, keep).unref();
@@ -178,6 +204,16 @@ export class AnalyticsService {
         if (this.runs.size <= KEEP_FINISHED_MAX) break;
         if (r.state !== 'running') this.runs.delete(id);
       }
+    }
+  }
+
+  /** Writes the run's status for the other processes; true when one of them asked to cancel it. */
+  private share(run: QueryRun): boolean {
+    try {
+      return this.registry?.update(run.accountId, run.status()) ?? false;
+    } catch {
+      // The shared record is a view of the query, not the query: a busy database only delays it.
+      return false;
     }
   }
 
@@ -197,18 +233,28 @@ export class AnalyticsService {
     await this.cleanLeftovers();
     const id = input.id ?? randomBytes(12).toString('hex');
     if (!QUERY_ID.test(id)) throw fail('InvalidArgument', 'A query id is 8 to 64 letters, digits, "-" or "_".');
-    if (this.runs.get(`${input.accountId}/${id}`)?.state === 'running') throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
+    const elsewhere = this.runs.has(`${input.accountId}/${id}`) ? undefined : this.registry?.get(input.accountId, id);
+    if (this.runs.get(`${input.accountId}/${id}`)?.state === 'running' || (elsewhere?.status.state === 'running' && processAlive(elsewhere.pid))) {
+      throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
+    }
     this.admit(input.accountId);
     const run = new QueryRun(id, input.accountId, join(this.scratchDir, randomBytes(8).toString('hex')), (r) => this.release(r));
     run.maxResultBytes = this.limits.maxResultBytes;
     this.runs.set(`${input.accountId}/${id}`, run);
+    this.registry?.started(input.accountId, run.status());
     const timer = setTimeout(() => run.stop('timeout'), this.limits.timeoutMs);
     timer.unref();
+    // Status for the other processes, and their cancellation requests, while it runs.
+    const poll = setInterval(() => {
+      if (this.share(run)) run.stop('cancelled');
+    }, SHARE_EVERY_MS);
+    poll.unref();
     const onAbort = () => run.stop('cancelled');
     input.signal?.addEventListener('abort', onAbort, { once: true });
     if (input.signal?.aborted) onAbort();
     const done = async (error?: unknown) => {
       clearTimeout(timer);
+      clearInterval(poll);
       input.signal?.removeEventListener('abort', onAbort);
       await run.end(error === undefined ? undefined : (error as AppError));
     };
@@ -353,6 +399,8 @@ export class AnalyticsService {
   async close(): Promise<void> {
     for (const run of this.runs.values()) run.stop('cancelled');
     await this.parser.close();
+    this.registry?.close();
+    this.registry = undefined;
   }
 }
 
