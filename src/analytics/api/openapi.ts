@@ -18,7 +18,7 @@ const schemas: Json = {
         description: "One read-only DuckDB query (SELECT, WITH, VALUES, FROM-first, PIVOT, DESCRIBE, SUMMARIZE). Objects are named by s3:// URLs inside DuckDB's readers (read_parquet, read_csv, read_json, read_text, read_blob, parquet_metadata, ...) or as quoted table names; keys may use DuckDB's globs (*, **, ?, [...]).",
       },
       format: { enum: ['jsonl', 'csv', 'arrow', 'parquet'], default: 'jsonl' },
-      id: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'Your own id for the query, to poll or cancel it while it runs (the answer starts only once the first rows are ready); default a random one' },
+      id: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'Your own id for the query, to poll or cancel it while it runs (the answer starts only once the whole result is ready); default a random one' },
       output: {
         type: 'object', required: ['bucket', 'key'], description: 'Write the result to this object (in the format) instead of returning it; the bucket must be in the same region and its residency within that of every bucket read.',
         properties: { bucket: { type: 'string' }, key: { type: 'string' } },
