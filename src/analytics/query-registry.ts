@@ -27,8 +27,9 @@ export class QueryRegistry {
 
   constructor(path: string, private readonly keepFinishedMs: number) {
     this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+    // The wait first: another process may be switching the database to WAL at the same moment.
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS queries (
       account TEXT NOT NULL, id TEXT NOT NULL, pid INTEGER NOT NULL, state TEXT NOT NULL,
