@@ -1,6 +1,7 @@
 /**
  * DuckDB's errors as Sovra's: the refusals of the sandbox are QueryRefused, running out of
- * memory QueryMemoryExceeded, a file DuckDB could not read MalformedObject, everything else
+ * memory QueryMemoryExceeded, a file DuckDB could not read (or whose values do not fit the
+ * types detected from its start) MalformedObject, everything else
  * (syntax, binding, types) InvalidQuery with DuckDB's message and the position in the
  * customer's text. Messages go through the rewrite's translation: no scratch path leaks.
  */
@@ -20,7 +21,8 @@ export function duckError(e: unknown, rewritten: Rewritten | undefined): AppErro
   if (/^Out of Memory Error/i.test(raw)) {
     return fail('QueryMemoryExceeded', `The query needs more memory than it may use: ${message}`, opts);
   }
-  if (/^(Invalid Input Error|IO Error|Invalid Error|Serialization Error)/i.test(raw) && /s3:\/\//.test(message)) {
+  // A CSV value that does not fit the column type read from the file's start is the file's fault too.
+  if (/^(Invalid Input Error|IO Error|Invalid Error|Serialization Error|Conversion Error: CSV Error)/i.test(raw) && /s3:\/\//.test(message)) {
     return fail('MalformedObject', message, opts);
   }
   return fail('InvalidQuery', message, opts);

@@ -104,17 +104,18 @@ export class QueryRun {
   end(error?: AppError): Promise<void> {
     this.ended ??= (async () => {
       this.endedAt = Date.now();
-      if (error) {
-        this.error = error;
-        this.state = error.code === 'QueryCancelled' ? 'cancelled' : 'failed';
-      } else {
-        this.state = 'succeeded';
-      }
       try {
         this.sandbox?.close();
       } finally {
         this.sandbox = undefined;
         await rm(this.dir, { recursive: true, force: true });
+        // The outcome shows only once the query's resources (and its concurrency slot, onEnd) are given back.
+        if (error) {
+          this.error = error;
+          this.state = error.code === 'QueryCancelled' ? 'cancelled' : 'failed';
+        } else {
+          this.state = 'succeeded';
+        }
         this.onEnd(this);
       }
     })();

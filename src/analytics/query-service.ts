@@ -3,8 +3,9 @@
  * checked (sql-guard), its s3:// references resolved and authorized through the caller's
  * ObjectAccess, its buckets' residency made compatible (residency.ts), the objects made
  * files in a per-query scratch directory, and the query run in a locked DuckDB (sandbox.ts)
- * under the limits. The result is streamed (JSON lines, CSV, Arrow IPC, Parquet) or written
- * back as an object. Bytes scanned and query time go to the usage recorder.
+ * under the limits. The whole result is made in the scratch directory first (result-statement.ts:
+ * a failed query is an error, never a short result), then streamed (JSON lines, CSV, Arrow
+ * IPC, Parquet) or written back as an object. Bytes scanned and query time go to the usage recorder.
  */
 import { StatementType, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import { randomBytes } from 'node:crypto';
@@ -17,12 +18,14 @@ import { fail, isAppError, type AppError } from '../core/errors.js';
 import type { UsageRecorder } from '../metering/model.js';
 import { arrowEncoder } from './arrow-ipc.js';
 import { duckError } from './duck-errors.js';
-import { columnsOf, csvEncoder, jsonLinesEncoder, type ChunkEncoder, type Column } from './encoders.js';
+import { columnsOf, type ChunkEncoder, type Column } from './encoders.js';
 import { DEFAULT_ANALYTICS_LIMITS, type AnalyticsLimits } from './limits.js';
 import { materialize } from './materialize.js';
 import type { ObjectAccess, ResidencyRules } from './ports.js';
 import { QueryRun, resultTooLarge, type QueryStatus } from './query-run.js';
+import { QueryRegistry, type SharedQuery } from './query-registry.js';
 import { processingRegion } from './residency.js';
+import { blankStatementEnds, copyStatement, tableStatement } from './result-statement.js';
 import { rewriteQuery, type Rewritten } from './rewrite.js';
 import { openSandbox, SqlParser } from './sandbox.js';
 import { guardQuery } from './sql-guard.js';
@@ -91,6 +94,10 @@ export interface AnalyticsServiceOptions {
 }
 
 const KEEP_FINISHED_MAX = 1000;
+/** The temporary table an Arrow result is made in. */
+const RESULT_TABLE = 'sovra_result';
+/** How often a running query's status is shared and a cancellation from another process looked for. */
+const SHARE_EVERY_MS = 200;
 export const QUERY_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export class AnalyticsService {
@@ -100,6 +107,8 @@ export class AnalyticsService {
   private readonly runningByAccount = new Map<string, number>();
   private running = 0;
   private cleaned: Promise<void> | undefined;
+  /** Query state shared with the other processes of this server; opened with the scratch area. */
+  private registry: QueryRegistry | undefined;
 
   constructor(private readonly opts: AnalyticsServiceOptions) {
     this.limits = { ...DEFAULT_ANALYTICS_LIMITS, ...opts.limits };
@@ -113,8 +122,10 @@ export class AnalyticsService {
   private cleanLeftovers(): Promise<void> {
     this.cleaned ??= (async () => {
       await mkdir(this.opts.scratchRoot, { recursive: true });
+      this.registry ??= new QueryRegistry(join(this.opts.scratchRoot, 'queries.db'), this.keepFinishedMs);
       for (const name of await readdir(this.opts.scratchRoot)) {
-        if (name === String(process.pid) || (/^\d+$/.test(name) && processAlive(Number(name)))) continue;
+        // Only the per-process directories (the shared query database stays).
+        if (!/^\d+$/.test(name) || name === String(process.pid) || processAlive(Number(name))) continue;
         await rm(join(this.opts.scratchRoot, name), { recursive: true, force: true });
       }
       await rm(this.scratchDir, { recursive: true, force: true });
@@ -132,21 +143,39 @@ export class AnalyticsService {
     return this.cleanLeftovers();
   }
 
-  status(id: string, accountId: string): QueryStatus {
-    return this.own(id, accountId).status();
+  private get keepFinishedMs(): number {
+    return this.opts.keepFinishedMs ?? 900_000;
   }
 
-  cancel(id: string, accountId: string): QueryStatus {
-    const run = this.own(id, accountId);
-    run.stop('cancelled');
-    return run.status();
-  }
-
-  private own(id: string, accountId: string): QueryRun {
-    // Runs are kept per account: another account's query is as absent as an unknown one.
+  /** A query of the caller's, run by this process or another of this server. */
+  async status(id: string, accountId: string): Promise<QueryStatus> {
+    await this.cleanLeftovers();
     const run = this.runs.get(`${accountId}/${id}`);
-    if (!run) throw fail('NoSuchQuery', `There is no query ${id} of yours (finished queries are kept ${Math.round((this.opts.keepFinishedMs ?? 900_000) / 60_000)} minutes).`);
-    return run;
+    if (run) return run.status();
+    return this.shared(id, accountId).status;
+  }
+
+  async cancel(id: string, accountId: string): Promise<QueryStatus> {
+    await this.cleanLeftovers();
+    const run = this.runs.get(`${accountId}/${id}`);
+    if (run) {
+      run.stop('cancelled');
+      return run.status();
+    }
+    const shared = this.shared(id, accountId);
+    // Another process runs it: it notices the request within a poll.
+    if (shared.status.state === 'running') this.registry?.requestCancel(accountId, id);
+    return shared.status;
+  }
+
+  private shared(id: string, accountId: string): SharedQuery {
+    // Queries are kept per account: another account's query is as absent as an unknown one.
+    const q = this.registry?.get(accountId, id);
+    if (!q) throw fail('NoSuchQuery', `There is no query ${id} of yours (finished queries are kept ${Math.round(this.keepFinishedMs / 60_000)} minutes).`);
+    if (q.status.state === 'running' && q.pid !== process.pid && !processAlive(q.pid)) {
+      return { pid: q.pid, status: { ...q.status, state: 'failed', progress: null, error: { code: 'Internal', message: 'The server process that ran the query stopped before it finished.' } } };
+    }
+    return q;
   }
 
   private admit(accountId: string): void {
@@ -165,7 +194,8 @@ export class AnalyticsService {
     else this.runningByAccount.set(run.accountId, mine);
     this.running--;
     this.record(run);
-    const keep = this.opts.keepFinishedMs ?? 900_000;
+    this.share(run);
+    const keep = this.keepFinishedMs;
     setTimeout(() => {
       if (this.runs.get(`${run.accountId}/${run.id}`) === run) this.runs.delete(`${run.accountId}/${run.id}`);
     }, keep).unref();
@@ -174,6 +204,16 @@ export class AnalyticsService {
         if (this.runs.size <= KEEP_FINISHED_MAX) break;
         if (r.state !== 'running') this.runs.delete(id);
       }
+    }
+  }
+
+  /** Writes the run's status for the other processes; true when one of them asked to cancel it. */
+  private share(run: QueryRun): boolean {
+    try {
+      return this.registry?.update(run.accountId, run.status()) ?? false;
+    } catch {
+      // The shared record is a view of the query, not the query: a busy database only delays it.
+      return false;
     }
   }
 
@@ -193,24 +233,39 @@ export class AnalyticsService {
     await this.cleanLeftovers();
     const id = input.id ?? randomBytes(12).toString('hex');
     if (!QUERY_ID.test(id)) throw fail('InvalidArgument', 'A query id is 8 to 64 letters, digits, "-" or "_".');
-    if (this.runs.get(`${input.accountId}/${id}`)?.state === 'running') throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
+    const elsewhere = this.runs.has(`${input.accountId}/${id}`) ? undefined : this.registry?.get(input.accountId, id);
+    if (this.runs.get(`${input.accountId}/${id}`)?.state === 'running' || (elsewhere?.status.state === 'running' && processAlive(elsewhere.pid))) {
+      throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
+    }
     this.admit(input.accountId);
     const run = new QueryRun(id, input.accountId, join(this.scratchDir, randomBytes(8).toString('hex')), (r) => this.release(r));
     run.maxResultBytes = this.limits.maxResultBytes;
     this.runs.set(`${input.accountId}/${id}`, run);
+    this.registry?.started(input.accountId, run.status());
     const timer = setTimeout(() => run.stop('timeout'), this.limits.timeoutMs);
     timer.unref();
+    // Status for the other processes, and their cancellation requests, while it runs.
+    const poll = setInterval(() => {
+      if (this.share(run)) run.stop('cancelled');
+    }, SHARE_EVERY_MS);
+    poll.unref();
     const onAbort = () => run.stop('cancelled');
     input.signal?.addEventListener('abort', onAbort, { once: true });
     if (input.signal?.aborted) onAbort();
     const done = async (error?: unknown) => {
       clearTimeout(timer);
+      clearInterval(poll);
       input.signal?.removeEventListener('abort', onAbort);
       await run.end(error === undefined ? undefined : (error as AppError));
     };
     let rewritten: Rewritten | undefined;
     try {
       const { references } = await guardQuery(input.sql, (s) => this.parser.serialize(s));
+      // The query goes inside a COPY: its trailing semicolons blanked, which must change nothing else.
+      const sql = blankStatementEnds(input.sql);
+      if (sql !== input.sql && (await this.parser.serialize(sql)) !== (await this.parser.serialize(input.sql))) {
+        throw fail('InvalidQuery', 'The query could not be told from its trailing semicolon; send it without one.');
+      }
       const names = [...new Set(references.map((r) => r.bucket))];
       const inputs = [];
       for (const name of names) inputs.push(await input.access.bucket(name));
@@ -226,79 +281,30 @@ export class AnalyticsService {
         },
       });
       run.bytesByBucket = m.bytesByBucket;
-      rewritten = rewriteQuery(input.sql, m.resolved, run.dir);
+      rewritten = rewriteQuery(sql, m.resolved, run.dir);
       run.sandbox = await openSandbox(run.dir, this.limits);
       run.throwIfStopped();
       const prepared = await run.sandbox.connection.prepare(rewritten.sql);
       if (prepared.statementType !== StatementType.SELECT) throw fail('QueryRefused', 'Only a single read-only query is allowed.');
       const columns = columnsOf(Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnName(i)), Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnType(i)));
       const rw = rewritten;
-
-      if (input.format === 'parquet' || input.output) {
-        const file = join(run.dir, `result.${input.format}`);
-        if (input.format === 'parquet') {
-          const copy = `COPY (\n${rw.sql.replace(/[\s;]+$/, '')}\n) TO '${file.replace(/'/g, "''")}' (FORMAT parquet)`;
-          // DuckDB writes the whole file: watch it grow, and stop the query once it passes the limit.
-          const watch = setInterval(() => {
-            stat(file).then((st) => {
-              if (st.size > this.limits.maxResultBytes) run.stop('too-large');
-            }, () => undefined);
-          }, 200);
-          try {
-            const count = (await run.sandbox.connection.runAndReadAll(copy)).getRows()[0]?.[0];
-            run.rows = Number(count ?? 0);
-          } finally {
-            clearInterval(watch);
-          }
-        } else {
-          const result = await prepared.stream();
-          const out = createWriteStream(file, { flags: 'wx' });
-          const sink = finished(out);
-          try {
-            for await (const buf of this.encoded(run, result, encoderFor(input.format, result))) {
-              if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
-            }
-            out.end();
-            await sink;
-          } catch (e) {
-            out.destroy();
-            await sink.catch(() => undefined);
-            throw e;
-          }
-        }
+      // The whole result is made in the scratch directory before any of it is sent: a query
+      // that fails, at any row, answers an error, never a short result.
+      const file = join(run.dir, `result.${input.format}`);
+      const using = (r: Rewritten) => { rewritten = r; };
+      if (input.format === 'arrow') await this.arrowResult(run, rw, file, using);
+      else await this.copyResult(run, copyStatement(rw, input.format, file, columns.map((c) => c.name)), file, using);
+      rewritten = rw;
+      run.throwIfStopped();
+      if (input.output) {
         const size = (await stat(file)).size;
-        if (size > this.limits.maxResultBytes) throw resultTooLarge(this.limits.maxResultBytes);
-        run.throwIfStopped();
-        if (input.output) {
-          const stored = await input.access.write(input.output.bucket, input.output.key, createReadStream(file), size, CONTENT_TYPES[input.format], run.signal);
-          await done();
-          const stats = statsOf(run);
-          return { kind: 'stored', id, columns, bucket: input.output.bucket, key: input.output.key, etag: stored.etag, size: stored.size, ...stats };
-        }
-        const body = Readable.from(this.fileBody(run, file, done), { objectMode: false });
-        return { kind: 'stream', id, columns, contentType: CONTENT_TYPES[input.format], body, stats: () => statsOf(run) };
+        const stored = await input.access.write(input.output.bucket, input.output.key, createReadStream(file), size, CONTENT_TYPES[input.format], run.signal);
+        await done();
+        const stats = statsOf(run);
+        return { kind: 'stored', id, columns, bucket: input.output.bucket, key: input.output.key, etag: stored.etag, size: stored.size, ...stats };
       }
-
-      const result = await prepared.stream();
-      const encoder = encoderFor(input.format, result);
-      const chunks = this.encoded(run, result, encoder);
-      // The first chunk before the answer starts: most errors (a malformed file) still become an HTTP error.
-      const first = await chunks.next();
-      const self = this;
-      async function* body(): AsyncGenerator<Buffer> {
-        try {
-          if (!first.done) yield first.value;
-          for await (const buf of chunks) yield buf;
-          await done();
-        } catch (e) {
-          const err = self.failure(run, e, rw);
-          await done(err);
-          throw err;
-        } finally {
-          if (run.state === 'running') await done(run.stopReason ? run.stoppedError() : fail('QueryCancelled', 'The result was not read to its end.'));
-        }
-      }
-      return { kind: 'stream', id, columns, contentType: CONTENT_TYPES[input.format], body: Readable.from(body(), { objectMode: false, highWaterMark: 1 }), stats: () => statsOf(run) };
+      const body = Readable.from(this.fileBody(run, file, done), { objectMode: false });
+      return { kind: 'stream', id, columns, contentType: CONTENT_TYPES[input.format], body, stats: () => statsOf(run) };
     } catch (e) {
       const err = this.failure(run, e, rewritten);
       await done(err);
@@ -306,9 +312,49 @@ export class AnalyticsService {
     }
   }
 
-  /** The encoded result, counting rows and bytes against the result limit. */
-  private async *encoded(run: QueryRun, result: DuckDBResult, encoder: ChunkEncoder): AsyncGenerator<Buffer, void, undefined> {
+  /**
+   * Runs the COPY that writes the whole result to `file` (or raises DuckDB's error), watching
+   * the file grow and stopping the query once it passes the result limit. `using` is told the
+   * statement run, so DuckDB's messages about it map back to the caller's text.
+   */
+  private async copyResult(run: QueryRun, copy: Rewritten, file: string, using: (r: Rewritten) => void): Promise<void> {
+    const sandbox = run.sandbox;
+    if (!sandbox) throw fail('Internal', 'The query has no sandbox.');
+    using(copy);
+    const watch = setInterval(() => {
+      stat(file).then((st) => {
+        if (st.size > this.limits.maxResultBytes) run.stop('too-large');
+      }, () => undefined);
+    }, 200);
+    try {
+      const count = (await sandbox.connection.runAndReadAll(copy.sql)).getRows()[0]?.[0];
+      run.rows = Number(count ?? 0);
+    } finally {
+      clearInterval(watch);
+    }
+    run.throwIfStopped();
+    if ((await stat(file)).size > this.limits.maxResultBytes) throw resultTooLarge(this.limits.maxResultBytes);
+  }
+
+  /**
+   * Arrow IPC (no DuckDB writer): the whole result made a temporary table first (or DuckDB's
+   * error), then encoded from it to `file`; the rows read must be all the rows made.
+   */
+  private async arrowResult(run: QueryRun, rw: Rewritten, file: string, using: (r: Rewritten) => void): Promise<void> {
+    const sandbox = run.sandbox;
+    if (!sandbox) throw fail('Internal', 'The query has no sandbox.');
+    const made = tableStatement(rw, RESULT_TABLE);
+    using(made);
+    const count = Number((await sandbox.connection.runAndReadAll(made.sql)).getRows()[0]?.[0] ?? 0);
+    run.throwIfStopped();
+    const result = await sandbox.connection.stream(`SELECT * FROM ${RESULT_TABLE}`);
+    await writeAll(this.encoded(run, result, arrowEncoder(result.deduplicatedColumnNames(), result.columnTypes()), count), file);
+  }
+
+  /** The encoded result, counting rows and bytes against the result limit; it must hold `expected` rows. */
+  private async *encoded(run: QueryRun, result: DuckDBResult, encoder: ChunkEncoder, expected: number): AsyncGenerator<Buffer, void, undefined> {
     let bytes = 0;
+    let rows = 0;
     const limit = this.limits.maxResultBytes;
     const emit = (buf: Buffer): Buffer => {
       bytes += buf.length;
@@ -321,11 +367,15 @@ export class AnalyticsService {
       run.throwIfStopped();
       const chunk: DuckDBDataChunk | null = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      run.rows += chunk.rowCount;
-      const rows = encoder.encode(chunk);
-      yield emit(head ? Buffer.concat([head, rows]) : rows);
+      rows += chunk.rowCount;
+      run.rows = rows;
+      const buf = encoder.encode(chunk);
+      yield emit(head ? Buffer.concat([head, buf]) : buf);
       head = undefined;
     }
+    // A DuckDB stream ends alike whether it is complete, failed or interrupted.
+    run.throwIfStopped();
+    if (rows !== expected) throw fail('Internal', `The result ended after ${rows} of its ${expected} rows.`);
     const tail = encoder.end();
     const last = head ? Buffer.concat([head, tail]) : tail;
     if (last.length > 0) yield emit(last);
@@ -349,15 +399,26 @@ export class AnalyticsService {
   async close(): Promise<void> {
     for (const run of this.runs.values()) run.stop('cancelled');
     await this.parser.close();
+    this.registry?.close();
+    this.registry = undefined;
   }
 }
 
-function encoderFor(format: ResultFormat, result: DuckDBResult): ChunkEncoder {
-  const names = result.deduplicatedColumnNames();
-  const types = result.columnTypes();
-  if (format === 'csv') return csvEncoder(names);
-  if (format === 'arrow') return arrowEncoder(names, types);
-  return jsonLinesEncoder(names, types);
+/** Writes an encoded result to a new file. */
+async function writeAll(chunks: AsyncIterable<Buffer>, file: string): Promise<void> {
+  const out = createWriteStream(file, { flags: 'wx' });
+  const sink = finished(out);
+  try {
+    for await (const buf of chunks) {
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    out.end();
+    await sink;
+  } catch (e) {
+    out.destroy();
+    await sink.catch(() => undefined);
+    throw e;
+  }
 }
 
 function processAlive(pid: number): boolean {

@@ -35,6 +35,8 @@ export interface Rewritten {
   originalPosition(position: number): number;
   /** A DuckDB message about the rewritten text, in terms of the original one. */
   translate(message: string): { message: string; position?: number };
+  /** The rewritten text inside a statement (prefix + sql + suffix), with DuckDB's messages about that statement mapped back alike. */
+  within(prefix: string, suffix: string): Rewritten;
 }
 
 /** The replacement text for one reference; undefined when a quoted table name cannot stand for several files. */
@@ -83,17 +85,20 @@ export function rewriteQuery(sql: string, resolved: readonly ResolvedReference[]
     return t.split(scratchDir).join('<query scratch>');
   };
 
-  return {
-    sql: out,
-    originalPosition,
+  const make = (text: string, offset: number): Rewritten => ({
+    sql: text,
+    originalPosition: (p) => originalPosition(p - offset),
     translate(message: string) {
-      const { text, position } = stripContext(message, out);
-      const m = scrub(text).trim();
-      if (position === undefined) return { message: m };
-      const original = originalPosition(position);
+      const { text: stripped, position } = stripContext(message, text);
+      const m = scrub(stripped).trim();
+      // A position in the wrapper around the query (the COPY around it) is none of the caller's text.
+      if (position === undefined || position < offset || position > offset + out.length) return { message: m };
+      const original = originalPosition(position - offset);
       return { message: `${m}\n\n${context(sql, original)}`, position: original };
     },
-  };
+    within: (prefix, suffix) => make(prefix + text + suffix, offset + prefix.length),
+  });
+  return make(out, 0);
 }
 
 /** The "LINE n: …" excerpt and caret that DuckDB appends, removed; the position it marks. */

@@ -188,6 +188,43 @@ describe('sovra serve processes', { timeout: 90_000 }, () => {
     setup.destroy();
   });
 
+  it('analytics queries are one per server: seen and cancelled from another process than the one running them', async () => {
+    const s = await startServe(['--port', '0', '--workers', '2']);
+    await waitForProcesses(s, 2);
+    const conns = await connectionPerProcess(s.port, 2);
+    const [[first, a], [second, b]] = [...conns.entries()] as [[string, http.Agent], [string, http.Agent]];
+    const post = (agent: http.Agent, q: Record<string, string>) => exchange(agent, s.port, 'POST', '/analytics/v1/query', Buffer.from(JSON.stringify(q)));
+    // A finished query, asked about in the other process.
+    const done = await post(a, { sql: 'SELECT 42 AS n', id: 'procs-query-0001' });
+    assert.equal(done.status, 200, done.body);
+    assert.equal(done.process, first);
+    const seen = await exchange(b, s.port, 'GET', '/analytics/v1/queries/procs-query-0001');
+    assert.equal(seen.process, second);
+    assert.equal(seen.status, 200, seen.body);
+    assert.deepEqual({ ...JSON.parse(seen.body), elapsedMs: 0 }, { id: 'procs-query-0001', state: 'succeeded', progress: 1, bytesScanned: 0, elapsedMs: 0, rows: 1 });
+    // A running query, cancelled from the other process.
+    const endless = post(a, { sql: 'SELECT sum(hash(x.range + y.range)) AS h FROM range(100000000) x, range(100000000) y', id: 'procs-query-0002' });
+    let state = '';
+    for (let i = 0; i < 300 && state !== 'running'; i++) {
+      const r = await exchange(b, s.port, 'GET', '/analytics/v1/queries/procs-query-0002');
+      if (r.status === 200) state = (JSON.parse(r.body) as { state: string }).state;
+      if (state !== 'running') await sleep(50);
+    }
+    assert.equal(state, 'running');
+    const del = await exchange(b, s.port, 'DELETE', '/analytics/v1/queries/procs-query-0002');
+    assert.equal(del.status, 204, del.body);
+    const cancelled = await endless;
+    assert.equal(cancelled.process, first);
+    assert.equal((JSON.parse(cancelled.body) as { code: string }).code, 'QueryCancelled', cancelled.body);
+    const end = await exchange(b, s.port, 'GET', '/analytics/v1/queries/procs-query-0002');
+    assert.equal((JSON.parse(end.body) as { state: string }).state, 'cancelled', end.body);
+    // An unknown query is NoSuchQuery in every process.
+    assert.equal((await exchange(b, s.port, 'GET', '/analytics/v1/queries/procs-query-9999')).status, 404);
+    for (const agent of conns.values()) agent.destroy();
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exit, 0, s.log());
+  });
+
   it('a worker killed after serving is replaced by a new one that serves', async () => {
     const s = await startServe(['--port', '0', '--workers', '2']);
     const [worker] = (await waitForProcesses(s, 2)).filter((p) => p !== s.child.pid);

@@ -56,7 +56,7 @@ describe('sovra query (the command)', () => {
   it('writes CSV to stdout, Parquet to a file and to an object', async () => {
     const csv = await sovra(["SELECT * FROM 's3://cli-sales/2025/q1.csv' ORDER BY amount", '--format', 'csv', '-q']);
     assert.equal(csv.code, 0, csv.stderr);
-    assert.equal(csv.stdout, 'region,amount\r\nDE,30\r\nFR,80\r\nDE,120.5\r\n');
+    assert.equal(csv.stdout, 'region,amount\nDE,30.0\nFR,80.0\nDE,120.5\n');
     assert.equal(csv.stderr, '');
 
     const file = join(dir, 'out.parquet');

@@ -52,6 +52,7 @@ describe('analytics: SQL over objects', () => {
     // Large enough (about 290 KB) to be stored as a file blob, which a query gets as a hard link.
     await put('an-sales', 'big/numbers.csv', 'n\n' + Array.from({ length: 50_000 }, (_, i) => String(i)).join('\n') + '\n');
     await put('an-sales', 'bad/truncated.parquet', usersParquet.subarray(0, Math.floor(usersParquet.length / 2)));
+    await put('an-sales', 'bad/late.csv', 'n\n' + Array.from({ length: 400_000 }, (_, i) => (i === 390_000 ? 'x' : String(i))).join('\n') + '\n');
     await put('an-sales', 'bad/broken.csv', 'a,b\n1,"unterminated\n2,3\n');
     await put('an-sales', 'keys with spaces/o\'brien.csv', 'x\n1\n');
   });
@@ -90,7 +91,7 @@ describe('analytics: SQL over objects', () => {
   it('returns CSV with quoting that round-trips', async () => {
     const r = await collect(q, { sql: "SELECT region, amount, note FROM 's3://an-sales/raw/2025/a.csv' ORDER BY amount", format: 'csv' });
     assert.equal(r.contentType, 'text/csv');
-    assert.equal(r.bytes.toString(), 'region,amount,note\r\nDE,2,"quote ""inside"""\r\nFR,5,plain\r\nDE,10,"first, with comma"\r\n');
+    assert.equal(r.bytes.toString(), 'region,amount,note\nDE,2,"quote ""inside"""\nFR,5,plain\nDE,10,"first, with comma"\n');
   });
 
   it('returns Parquet that DuckDB reads back', async () => {
@@ -126,7 +127,7 @@ describe('analytics: SQL over objects', () => {
     // ... and it can be queried in turn, as CSV output too.
     await stored(q, { sql: "SELECT * FROM 's3://an-sales/reports/totals.parquet' WHERE total > 6", format: 'csv', output: { bucket: 'an-sales', key: 'reports/big.csv' } });
     const csv = await s.client.send(new GetObjectCommand({ Bucket: 'an-sales', Key: 'reports/big.csv' }));
-    assert.equal(await csv.Body?.transformToString(), 'region,total\r\nDE,12\r\nGB,7\r\n');
+    assert.equal(await csv.Body?.transformToString(), 'region,total\nDE,12\nGB,7\n');
   });
 
   it('refuses statements other than one read-only query, through the API', async () => {
@@ -196,6 +197,39 @@ describe('analytics: SQL over objects', () => {
     assert.match(csv.message, /s3:\/\/an-sales\/bad\/broken\.csv/);
     assert.deepEqual(await rows(q, "SELECT count(*) AS n FROM 's3://an-sales/raw/2025/b.csv'"), [{ n: 1 }]);
     assert.deepEqual(s.errors.filter((l) => /internal error/.test(l)), []);
+  });
+
+  it('answers an error, never a short result, when a query fails late, in every format', async () => {
+    // DuckDB's streamed results end alike whether complete or failed midway; the whole result is made first.
+    const late = "SELECT CAST(CASE WHEN i = 480000 THEN 'x' ELSE i::VARCHAR END AS INTEGER) AS n FROM range(500000) t(i)";
+    for (const format of ['jsonl', 'csv', 'arrow', 'parquet'] as const) {
+      const e = await refused(q.query({ sql: late, format, id: `late-cast-${format}` }));
+      assert.equal(e.code, 'InvalidQuery', format);
+      assert.equal(e.status, 400);
+      assert.match(e.message, /Could not convert string 'x' to INT32/);
+      // The position is the caller's, though the query ran inside a COPY (or CREATE TABLE AS).
+      assert.equal(e.position, late.indexOf('CAST'), format);
+      const status = await q.status(`late-cast-${format}`);
+      assert.equal(status.state, 'failed');
+      assert.equal(status.error?.code, 'InvalidQuery');
+    }
+    // A row deep in an object that does not fit the type detected from its start.
+    for (const format of ['jsonl', 'csv', 'arrow', 'parquet'] as const) {
+      const e = await refused(q.query({ sql: "SELECT n FROM read_csv('s3://an-sales/bad/late.csv')", format }));
+      assert.equal(e.code, 'MalformedObject', `${format}: ${e.message}`);
+      assert.match(e.message, /s3:\/\/an-sales\/bad\/late\.csv/);
+      assert.doesNotMatch(e.message, /analytics-scratch/);
+    }
+    // A trailing comment and semicolon do not disturb the wrapping; the good rows are all there.
+    for (const format of ['jsonl', 'csv', 'arrow', 'parquet'] as const) {
+      const r = await collect(q, { sql: "SELECT n FROM read_csv('s3://an-sales/big/numbers.csv') WHERE n >= 1000; -- all but the first thousand", format });
+      assert.equal(r.stats.rows, 49_000, format);
+    }
+    assert.deepEqual(await rows(q, "SELECT n FROM range(3) t(n) ORDER BY n DESC; -- a comment"), [{ n: 2 }, { n: 1 }, { n: 0 }]);
+    // Statements DuckDB takes only as a subquery, and repeated names (distinct JSON keys, as DuckDB names them).
+    assert.deepEqual(await rows(q, 'DESCRIBE SELECT 1 AS one'), [{ column_name: 'one', column_type: 'INTEGER', null: 'YES', key: null, default: null, extra: null }]);
+    assert.deepEqual(await rows(q, 'SELECT 1 AS a, 2 AS a'), [{ a: 1, a_1: 2 }]);
+    assert.equal((await collect(q, { sql: 'SELECT 1 AS a, 2 AS a', format: 'csv' })).bytes.toString(), 'a,a_1\n1,2\n');
   });
 
   it('validates the request body', async () => {

@@ -171,8 +171,8 @@ export function createAnalyticsApi(deps: AnalyticsApiDeps) {
     const id = m[1] ?? '';
     if (req.method !== 'GET' && req.method !== 'DELETE') throw fail('MethodNotAllowed', `${req.method} is not allowed on ${req.rawPath}.`, { headers: { allow: 'GET, DELETE' } });
     const { caller } = await authenticate(req);
-    if (req.method === 'GET') return json(200, service.status(id, caller.principal.accountId));
-    service.cancel(id, caller.principal.accountId);
+    if (req.method === 'GET') return json(200, await service.status(id, caller.principal.accountId));
+    await service.cancel(id, caller.principal.accountId);
     return { status: 204, headers: {} };
   }
 

@@ -18,7 +18,7 @@ const schemas: Json = {
         description: "One read-only DuckDB query (SELECT, WITH, VALUES, FROM-first, PIVOT, DESCRIBE, SUMMARIZE). Objects are named by s3:// URLs inside DuckDB's readers (read_parquet, read_csv, read_json, read_text, read_blob, parquet_metadata, ...) or as quoted table names; keys may use DuckDB's globs (*, **, ?, [...]).",
       },
       format: { enum: ['jsonl', 'csv', 'arrow', 'parquet'], default: 'jsonl' },
-      id: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'Your own id for the query, to poll or cancel it while it runs (the answer starts only once the first rows are ready); default a random one' },
+      id: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'Your own id for the query, to poll or cancel it while it runs (the answer starts only once the whole result is ready); default a random one' },
       output: {
         type: 'object', required: ['bucket', 'key'], description: 'Write the result to this object (in the format) instead of returning it; the bucket must be in the same region and its residency within that of every bucket read.',
         properties: { bucket: { type: 'string' }, key: { type: 'string' } },
@@ -57,7 +57,7 @@ const schemas: Json = {
 
 const resultTypes = {
   'application/x-ndjson': { schema: { type: 'string' }, example: '{"region":"DE","revenue":1234.5}\n' },
-  'text/csv': { schema: { type: 'string' } },
+  'text/csv': { schema: { type: 'string' }, example: 'region,revenue\nDE,1234.5\n' },
   'application/vnd.apache.arrow.stream': { schema: { type: 'string', format: 'binary' } },
   'application/vnd.apache.parquet': { schema: { type: 'string', format: 'binary' } },
   'application/json': { schema: { $ref: '#/components/schemas/StoredResult' } },
@@ -84,8 +84,9 @@ export function analyticsOpenApi(): Json {
         '`Authorization: Bearer <token>` (POST /admin/v1/tokens).',
         '',
         'A streamed result carries x-sovra-query-id and x-sovra-columns (JSON, ASCII) headers and the HTTP trailers x-sovra-bytes-scanned',
-        '(bytes of the objects the query read), x-sovra-elapsed-ms and x-sovra-rows. A query fails before the first byte where it can; an error',
-        'while streaming cuts the response short, and GET /queries/{id} tells why.',
+        '(bytes of the objects the query read), x-sovra-elapsed-ms and x-sovra-rows. The whole result is made before its first byte is sent: a',
+        'query that fails, at any row, answers an error status, never a short result. CSV and JSON lines are written by DuckDB (COPY ... TO,',
+        'FORMAT csv with a header row and \\n line ends; FORMAT json, one object per line).',
       ].join('\n'),
     },
     servers: [{ url: '/analytics/v1' }],
