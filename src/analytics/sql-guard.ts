@@ -156,20 +156,10 @@ function reference(sql: string, url: string, m: RegExpExecArray, kind: S3Referen
 /** The end (exclusive) of the string literal starting at `at`: '…' (with ''), E'…' (with \ escapes) or $tag$…$tag$. */
 export function literalEnd(sql: string, at: number): number | undefined {
   const c = sql[at];
-  if (c === "'") {
-    for (let i = at + 1; i < sql.length; i++) {
-      if (sql[i] !== "'") continue;
-      if (sql[i + 1] === "'") {
-        i++;
-        continue;
-      }
-      return i + 1;
-    }
-    return undefined;
-  }
-  if ((c === 'E' || c === 'e') && sql[at + 1] === "'") {
-    for (let i = at + 2; i < sql.length; i++) {
-      if (sql[i] === '\\') {
+  const escapes = (c === 'E' || c === 'e') && sql[at + 1] === "'";
+  if (c === "'" || escapes) {
+    for (let i = at + (escapes ? 2 : 1); i < sql.length; i++) {
+      if (escapes && sql[i] === '\\') {
         i++;
         continue;
       }
