@@ -25,10 +25,10 @@ export function jsonError(err: unknown, requestId: string, onInternal?: (e: unkn
 }
 
 /**
- * Reads the whole body. A SigV4 signature must cover it (signed payload hash), so it cannot
- * be swapped; bearer-token requests (payload undefined) rely on TLS instead.
+ * Reads the whole body of a JSON API request, at most `maxBytes`; when `sha256Hex` is given
+ * (a SigV4 signed payload) the body must hash to it.
  */
-export async function readBody(req: ProtocolRequest, payload: PayloadMode | undefined, maxBytes = 64 * 1024): Promise<Buffer> {
+export async function readJsonApiBody(req: ProtocolRequest, maxBytes: number, sha256Hex: string | undefined): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req.body as AsyncIterable<Buffer>) {
@@ -37,11 +37,20 @@ export async function readBody(req: ProtocolRequest, payload: PayloadMode | unde
     chunks.push(chunk);
   }
   const buf = Buffer.concat(chunks, size);
-  if (payload !== undefined && size > 0) {
-    if (payload.kind !== 'signed') throw fail('InvalidRequest', 'Admin API requests must sign their body (x-amz-content-sha256 with the body\'s SHA-256).');
-    if (createHash('sha256').update(buf).digest('hex') !== payload.sha256Hex) {
-      throw fail('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
-    }
+  if (sha256Hex !== undefined && createHash('sha256').update(buf).digest('hex') !== sha256Hex) {
+    throw fail('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+  return buf;
+}
+
+/**
+ * Reads the whole body. A SigV4 signature must cover it (signed payload hash), so it cannot
+ * be swapped; bearer-token requests (payload undefined) rely on TLS instead.
+ */
+export async function readBody(req: ProtocolRequest, payload: PayloadMode | undefined, maxBytes = 64 * 1024): Promise<Buffer> {
+  const buf = await readJsonApiBody(req, maxBytes, payload?.kind === 'signed' ? payload.sha256Hex : undefined);
+  if (payload !== undefined && buf.length > 0 && payload.kind !== 'signed') {
+    throw fail('InvalidRequest', 'Admin API requests must sign their body (x-amz-content-sha256 with the body\'s SHA-256).');
   }
   return buf;
 }

@@ -8,6 +8,7 @@ export type {
   AccessEvent, AccessKey, Account, AccountKind, Brand, NamedPolicy, NewAccessKey, NewToken, Quotas, Status, TokenInfo as Token, User,
 } from '../tenancy/model.js';
 import type { Account, AccountKind, Quotas } from '../tenancy/model.js';
+import type { InvoiceRunResult, InvoiceSummary } from '../billing/billing-service.js';
 
 export interface WhoAmI {
   accountId: string;
@@ -109,16 +110,9 @@ export interface AccountBillingProfile {
   profile: BillingProfile | null;
 }
 
-import type { InvoiceSummary } from '../billing/billing-service.js';
 export type { InvoiceSummary };
 
-export interface InvoiceRun {
-  period: string;
-  billing: Billing;
-  issuerId: string;
-  created: number;
-  existing: number;
-  invoices: (InvoiceSummary & { created: boolean })[];
-}
+/** The answer of POST /admin/v1/invoice-runs. */
+export type InvoiceRun = InvoiceRunResult;
 
 export type InvoiceFormat = 'json' | 'csv' | 'html';

@@ -8,10 +8,10 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type BucketLoc
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ANALYTICS_ROUTES, analyticsOpenApi } from '../../src/analytics/index.js';
-import type { AnalyticsClient } from '../../src/client/index.js';
+import { sha256Hex, SigV4Signer, type AnalyticsClient } from '../../src/client/index.js';
 import { analyticsClient, collect, parquetOf, parquetRows, refused, rows, stored } from './analytics-harness.js';
 import { readArrowStream } from './arrow-reader.js';
-import { DEPLOYMENT, startTestServer, type TestServer } from './harness.js';
+import { ACCESS_KEY, DEPLOYMENT, REGION, SECRET_KEY, startTestServer, type TestServer } from './harness.js';
 import { rawRequest } from './raw-http.js';
 
 const A_CSV = 'region,amount,note\nDE,10,"first, with comma"\nFR,5,plain\nDE,2,"quote ""inside"""\n';
@@ -58,6 +58,23 @@ describe('analytics: SQL over objects', () => {
   });
   after(async () => {
     await s.stop();
+  });
+
+  it('refuses a body that is not the one signed, or larger than 1 MiB, before running anything', async () => {
+    const signer = new SigV4Signer({ credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }, region: REGION });
+    const post = (signedBody: string, sentBody: string) => {
+      const host = new URL(s.url).host;
+      const signed = signer.sign({ method: 'POST', host, path: '/analytics/v1/query', headers: { 'content-type': 'application/json' }, payloadHash: sha256Hex(signedBody) });
+      return rawRequest(s.url, { method: 'POST', path: signed.path, headers: { ...signed.headers, 'content-length': String(Buffer.byteLength(sentBody)) }, body: sentBody });
+    };
+    const swapped = await post('{"sql":"SELECT 1"}', '{"sql":"SELECT 2"}');
+    assert.equal(swapped.status, 400);
+    assert.equal(JSON.parse(swapped.text).code, 'XAmzContentSHA256Mismatch');
+    const big = JSON.stringify({ sql: `SELECT '${'x'.repeat(1024 * 1024)}'` });
+    const tooBig = await post(big, big);
+    assert.equal(tooBig.status, 400);
+    assert.equal(JSON.parse(tooBig.text).code, 'InvalidRequest');
+    assert.match(JSON.parse(tooBig.text).message, /larger than 1048576 bytes/);
   });
 
   it('aggregates CSV objects named by a glob; columns, bytes scanned, time and rows are reported', async () => {

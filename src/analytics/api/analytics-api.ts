@@ -6,7 +6,7 @@
  * headers and the bytes scanned, time and row count in HTTP trailers. Errors are JSON
  * {code, message, position?, requestId}. The OpenAPI document is at /analytics/v1/openapi.json.
  */
-import { createHash } from 'node:crypto';
+import { readJsonApiBody } from '../../admin/json.js';
 import { fail, isAppError, type AppError } from '../../core/errors.js';
 import { authenticateRequest, checkSigningRegion } from '../../s3/authenticate-request.js';
 import type { S3Deps } from '../../s3/context.js';
@@ -57,21 +57,6 @@ export function analyticsError(err: unknown, requestId: string, onInternal?: (e:
   if (Object.keys(details).length > 0) body['details'] = details;
   body['requestId'] = requestId;
   return json(S3_ERRORS[code].status, body, e?.headers ?? {});
-}
-
-async function readBody(req: ProtocolRequest, signedHash: string | undefined): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw fail('InvalidRequest', `The request body is larger than ${MAX_BODY} bytes.`);
-    chunks.push(chunk);
-  }
-  const buf = Buffer.concat(chunks, size);
-  if (signedHash !== undefined && createHash('sha256').update(buf).digest('hex') !== signedHash) {
-    throw fail('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
-  }
-  return buf;
 }
 
 interface QueryBody {
@@ -134,7 +119,7 @@ export function createAnalyticsApi(deps: AnalyticsApiDeps) {
     const { caller, signedHash } = await authenticate(req);
     // A query is a request of the caller's account, within its request rate like any other.
     if (s3.quotas) await s3.quotas.admitRequest(caller.principal.accountId);
-    const body = parseQueryBody(await readBody(req, signedHash));
+    const body = parseQueryBody(await readJsonApiBody(req, MAX_BODY, signedHash));
     const result = await service.run({
       sql: body.sql, format: body.format, ...(body.output ? { output: body.output } : {}), ...(body.id ? { id: body.id } : {}),
       accountId: caller.principal.accountId, access: objectAccess(caller), signal: req.signal,
