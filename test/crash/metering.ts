@@ -92,7 +92,14 @@ export async function meteringCrash(suite: Suite, rand: () => number, rounds: nu
     const dataDir = server!.dataDir;
     let s3 = client(server!);
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    let metered = { write: 1n, read: 0n }; // CreateBucket
+    // The baseline is what the store holds once the CreateBucket has been flushed: a kill in
+    // round 1 before the first flush would otherwise lose it and look like a missing round-1 write.
+    let metered = { write: 0n, read: 0n };
+    for (const until = Date.now() + 10 * FLUSH_MS; metered.write < 1n && Date.now() < until; await sleep(FLUSH_MS / 4)) {
+      const now = await readStore(dataDir, Date.now());
+      metered = { write: now.write, read: now.read };
+    }
+    if (metered.write !== 1n) throw new StepError(`CreateBucket metered as ${metered.write} writes after ${10 * FLUSH_MS} ms`);
     const restart = async () => {
       server = await startSovra({ dataDir, logPath: server!.logPath, accessKey: server!.accessKey, secretKey: server!.secretKey, env });
       s3 = client(server!);
