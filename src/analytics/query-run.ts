@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import type { AppError } from '../core/errors.js';
 import { fail } from '../core/errors.js';
 import { POSITION } from './errors.js';
-import type { Sandbox } from './sandbox.js';
+import type { Sandbox, SandboxLease } from './sandbox.js';
 
 export type QueryState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -44,12 +44,25 @@ export class QueryRun {
   private readonly controller = new AbortController();
   private ended: Promise<void> | undefined;
 
+  /** Settles once the sandbox is closed and the scratch directory removed, after end(). */
+  cleaned: Promise<void> | undefined;
+  readonly dir: string;
+
   constructor(
     readonly id: string,
     readonly accountId: string,
-    readonly dir: string,
+    private readonly lease: SandboxLease,
     private readonly onEnd: (run: QueryRun) => void,
-  ) {}
+  ) {
+    this.dir = lease.dir;
+  }
+
+  /** The query's sandbox, once it is open (a spare usually is already). */
+  async openSandbox(): Promise<Sandbox> {
+    const sandbox = await this.lease.sandbox;
+    if (this.endedAt === undefined) this.sandbox = sandbox;
+    return sandbox;
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -100,24 +113,33 @@ export class QueryRun {
     return s;
   }
 
-  /** Ends the query (once): records the outcome, closes the sandbox, removes the scratch files. */
+  /**
+   * Ends the query (once): records the outcome and gives back its concurrency slot (onEnd);
+   * then, in a later turn of the event loop, closes the sandbox and removes the scratch
+   * files. Closing an instance blocks for several milliseconds, and a result's last bytes
+   * are written out before it: the caller's response never waits for the clean-up.
+   */
   end(error?: AppError): Promise<void> {
     this.ended ??= (async () => {
       this.endedAt = Date.now();
-      try {
-        this.sandbox?.close();
-      } finally {
-        this.sandbox = undefined;
-        await rm(this.dir, { recursive: true, force: true });
-        // The outcome shows only once the query's resources (and its concurrency slot, onEnd) are given back.
-        if (error) {
-          this.error = error;
-          this.state = error.code === 'QueryCancelled' ? 'cancelled' : 'failed';
-        } else {
-          this.state = 'succeeded';
-        }
-        this.onEnd(this);
+      this.sandbox = undefined;
+      if (error) {
+        this.error = error;
+        this.state = error.code === 'QueryCancelled' ? 'cancelled' : 'failed';
+      } else {
+        this.state = 'succeeded';
       }
+      const lease = this.lease;
+      this.cleaned = new Promise<void>((resolve) => {
+        setImmediate(() => {
+          lease.sandbox
+            .then((s) => s.close(), () => undefined)
+            .finally(() => rm(lease.dir, { recursive: true, force: true }))
+            .catch(() => undefined)
+            .finally(resolve);
+        });
+      });
+      this.onEnd(this);
     })();
     return this.ended;
   }

@@ -27,7 +27,7 @@ import { QueryRegistry, type SharedQuery } from './query-registry.js';
 import { processingRegion } from './residency.js';
 import { blankStatementEnds, copyStatement, tableStatement } from './result-statement.js';
 import { rewriteQuery, type Rewritten } from './rewrite.js';
-import { openSandbox, SqlParser } from './sandbox.js';
+import { SandboxPool, SqlParser } from './sandbox.js';
 import { guardQuery } from './sql-guard.js';
 
 export type ResultFormat = 'jsonl' | 'csv' | 'arrow' | 'parquet';
@@ -109,6 +109,10 @@ export class AnalyticsService {
   private cleaned: Promise<void> | undefined;
   /** Query state shared with the other processes of this server; opened with the scratch area. */
   private registry: QueryRegistry | undefined;
+  /** Sandboxes opened ahead of queries, in this process's scratch directory; made with it. */
+  private pool: SandboxPool | undefined;
+  /** Clean-ups of ended queries still under way (close() waits for them). */
+  private readonly cleanups = new Set<Promise<void>>();
 
   constructor(private readonly opts: AnalyticsServiceOptions) {
     this.limits = { ...DEFAULT_ANALYTICS_LIMITS, ...opts.limits };
@@ -130,6 +134,7 @@ export class AnalyticsService {
       }
       await rm(this.scratchDir, { recursive: true, force: true });
       await mkdir(this.scratchDir, { recursive: true });
+      this.pool = new SandboxPool(this.scratchDir, this.limits);
     })();
     return this.cleaned;
   }
@@ -195,6 +200,15 @@ export class AnalyticsService {
     this.running--;
     this.record(run);
     this.share(run);
+    const cleaned = run.cleaned;
+    if (cleaned) {
+      this.cleanups.add(cleaned);
+      void cleaned.then(() => {
+        this.cleanups.delete(cleaned);
+        // The next query's sandbox opens once this one's is closed, not while it still works.
+        void this.pool?.replenish();
+      });
+    }
     const keep = this.keepFinishedMs;
     setTimeout(() => {
       if (this.runs.get(`${run.accountId}/${run.id}`) === run) this.runs.delete(`${run.accountId}/${run.id}`);
@@ -238,7 +252,8 @@ export class AnalyticsService {
       throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
     }
     this.admit(input.accountId);
-    const run = new QueryRun(id, input.accountId, join(this.scratchDir, randomBytes(8).toString('hex')), (r) => this.release(r));
+    if (!this.pool) throw fail('Internal', 'The analytics scratch area is not ready.');
+    const run = new QueryRun(id, input.accountId, this.pool.take(), (r) => this.release(r));
     run.maxResultBytes = this.limits.maxResultBytes;
     this.runs.set(`${input.accountId}/${id}`, run);
     this.registry?.started(input.accountId, run.status());
@@ -282,9 +297,9 @@ export class AnalyticsService {
       });
       run.bytesByBucket = m.bytesByBucket;
       rewritten = rewriteQuery(sql, m.resolved, run.dir);
-      run.sandbox = await openSandbox(run.dir, this.limits);
+      const sandbox = await run.openSandbox();
       run.throwIfStopped();
-      const prepared = await run.sandbox.connection.prepare(rewritten.sql);
+      const prepared = await sandbox.connection.prepare(rewritten.sql);
       if (prepared.statementType !== StatementType.SELECT) throw fail('QueryRefused', 'Only a single read-only query is allowed.');
       const columns = columnsOf(Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnName(i)), Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnType(i)));
       const rw = rewritten;
@@ -398,6 +413,8 @@ export class AnalyticsService {
 
   async close(): Promise<void> {
     for (const run of this.runs.values()) run.stop('cancelled');
+    await Promise.all(this.cleanups);
+    await this.pool?.close();
     await this.parser.close();
     this.registry?.close();
     this.registry = undefined;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openSandbox, type Sandbox } from './sandbox.js';
+import { openSandbox, SandboxPool, type Sandbox } from './sandbox.js';
 
 // The sandbox on its own, without the SQL guard in front: each refusal here is DuckDB's,
 // so a query that slips past the guard (e.g. a path built at run time) still reaches nothing.
@@ -66,5 +66,51 @@ describe('analytics sandbox (locked DuckDB per query)', () => {
     }
     const r = await run("SELECT value FROM duckdb_settings() WHERE name = 'enable_external_access'");
     assert.deepEqual(r.getRowsJson(), [['false']]);
+  });
+});
+
+describe('analytics sandbox pool (one spare opened ahead)', () => {
+  const limits = { memoryBytes: 64 * 1024 * 1024, threads: 1, tempBytes: 64 * 1024 * 1024 };
+
+  it('opens nothing until asked; each lease is a new directory and a new locked instance', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sovra-pool-'));
+    const pool = new SandboxPool(root, limits);
+    try {
+      assert.deepEqual(await readdir(root), [], 'no spare before the first query');
+      const a = pool.take();
+      const boxA = await a.sandbox;
+      // What one query leaves in its instance is not in the next one's.
+      await boxA.connection.run('CREATE TEMP TABLE leftover AS SELECT 42 AS x');
+      await pool.replenish();
+      const b = pool.take();
+      const boxB = await b.sandbox;
+      assert.notEqual(a.dir, b.dir);
+      assert.notEqual(boxA, boxB);
+      await assert.rejects(boxB.connection.run('SELECT * FROM leftover'), /does not exist/);
+      await assert.rejects(boxB.connection.run('SET enable_external_access = true'), /configuration has been locked/);
+      // The spare's directory is the only one it may read.
+      await writeFile(join(a.dir, 'a.csv'), 'x\n1\n');
+      await assert.rejects(boxB.connection.run(`SELECT * FROM read_csv('${join(a.dir, 'a.csv')}')`), /Permission Error/);
+      boxA.close();
+      boxB.close();
+    } finally {
+      await pool.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('close() closes a waiting spare and removes its directory; no spare is opened after', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sovra-pool-'));
+    const pool = new SandboxPool(root, limits);
+    try {
+      await pool.replenish();
+      assert.equal((await readdir(root)).length, 1);
+      await pool.close();
+      assert.deepEqual(await readdir(root), []);
+      await pool.replenish();
+      assert.deepEqual(await readdir(root), []);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
