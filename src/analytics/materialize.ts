@@ -40,6 +40,9 @@ async function keysOf(access: ObjectAccess, ref: S3Reference, maxObjects: number
   return keys;
 }
 
+/** How many objects are made files at once: a hard link is quick, a copy is I/O-bound. */
+const AT_ONCE = 4;
+
 export async function materialize(o: {
   access: ObjectAccess;
   references: readonly S3Reference[];
@@ -50,9 +53,8 @@ export async function materialize(o: {
   onObject?: (bytes: number) => void;
 }): Promise<Materialized> {
   await mkdir(o.dir, { recursive: true });
-  const files = new Map<string, { path: string; url: string }>();
-  const bytesByBucket = new Map<string, number>();
-  let bytes = 0;
+  // First every reference's objects, named in order (deterministic file names), then the files.
+  const files = new Map<string, { path: string; url: string; bucket: string; key: string }>();
   const resolved: ResolvedReference[] = [];
   for (const ref of o.references) {
     const keys = await keysOf(o.access, ref, o.maxObjects, o.signal);
@@ -62,16 +64,31 @@ export async function materialize(o: {
       let file = files.get(id);
       if (!file) {
         if (files.size >= o.maxObjects) throw fail('InvalidQuery', `The query reads more than ${o.maxObjects} objects, the most one query may read.`);
-        file = { path: join(o.dir, fileName(files.size, key)), url: `s3://${ref.bucket}/${key}` };
-        const { size } = await o.access.materialize(ref.bucket, key, file.path, o.signal);
+        file = { path: join(o.dir, fileName(files.size, key)), url: `s3://${ref.bucket}/${key}`, bucket: ref.bucket, key };
         files.set(id, file);
-        bytes += size;
-        bytesByBucket.set(ref.bucket, (bytesByBucket.get(ref.bucket) ?? 0) + size);
-        o.onObject?.(bytes);
       }
-      out.push(file);
+      out.push({ path: file.path, url: file.url });
     }
     resolved.push({ ref, files: out });
   }
+  const bytesByBucket = new Map<string, number>();
+  let bytes = 0;
+  const queue = [...files.values()];
+  const worker = async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) {
+      const { size } = await o.access.materialize(f.bucket, f.key, f.path, o.signal).catch((e: unknown) => {
+        queue.length = 0; // one refusal ends the query: the others take no more
+        throw e;
+      });
+      bytes += size;
+      bytesByBucket.set(f.bucket, (bytesByBucket.get(f.bucket) ?? 0) + size);
+      o.onObject?.(bytes);
+    }
+  };
+  const workers = Array.from({ length: Math.min(AT_ONCE, queue.length) }, worker);
+  // All settle before the answer: none is still writing into the directory when it is removed.
+  const outcomes = await Promise.allSettled(workers);
+  const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return { resolved, bytes, bytesByBucket, objects: files.size };
 }
