@@ -18,6 +18,7 @@ import { fail, isAppError, type AppError } from '../core/errors.js';
 import type { UsageRecorder } from '../metering/model.js';
 import { arrowEncoder } from './arrow-ipc.js';
 import { duckError } from './duck-errors.js';
+import { quoteNonFiniteInFile } from './json-nonfinite.js';
 import { columnsOf, type ChunkEncoder, type Column } from './encoders.js';
 import { DEFAULT_ANALYTICS_LIMITS, type AnalyticsLimits } from './limits.js';
 import { materialize } from './materialize.js';
@@ -309,6 +310,10 @@ export class AnalyticsService {
       const using = (r: Rewritten) => { rewritten = r; };
       if (input.format === 'arrow') await this.arrowResult(run, rw, file, using);
       else await this.copyResult(run, copyStatement(rw, input.format, file, columns.map((c) => c.name)), file, using);
+      if (input.format === 'jsonl') {
+        await quoteNonFiniteInFile(file);
+        if ((await stat(file)).size > this.limits.maxResultBytes) throw resultTooLarge(this.limits.maxResultBytes);
+      }
       rewritten = rw;
       run.throwIfStopped();
       if (input.output) {

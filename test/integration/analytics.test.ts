@@ -93,6 +93,10 @@ describe('analytics: SQL over objects', () => {
     assert.equal(status.progress, 1);
   });
 
+  it('JSON lines stay JSON: non-finite floats come back as the strings "NaN", "Infinity", "-Infinity"', async () => {
+    assert.deepEqual(await rows(q, "SELECT 'NaN'::DOUBLE AS a, 'inf'::DOUBLE AS b, ['-inf'::FLOAT, 1.5] AS l, 'NaN' AS s"), [{ a: 'NaN', b: 'Infinity', l: ['-Infinity', 1.5], s: 'NaN' }]);
+  });
+
   it('** crosses folders; quoted table names and keys with quotes and spaces work', async () => {
     assert.deepEqual(await rows(q, "SELECT count(*) AS n FROM read_csv('s3://an-sales/raw/**/*.csv')"), [{ n: 5 }]);
     assert.deepEqual(await rows(q, "SELECT sum(amount) AS s FROM 's3://an-sales/raw/2025/a.csv'"), [{ s: 17 }]);
