@@ -137,6 +137,11 @@ describe('SelectObjectContent', () => {
     assert.ok(r.progress >= 1);
   });
 
+  it('JSON output stays JSON when a float is not finite', async () => {
+    const r = await select(owner, 'people.csv', "SELECT CAST('NaN' AS FLOAT) AS x, CAST(s.age AS FLOAT) / 0 AS y FROM S3Object s LIMIT 1", CSV_USE, { JSON: {} });
+    assert.deepEqual(JSON.parse(r.records), { x: 'NaN', y: 'Infinity' });
+  });
+
   it('GZIP-compressed CSV', async () => {
     const r = await select(owner, 'people.csv.gz', "SELECT s.name FROM S3Object s WHERE s.city LIKE 'O%'", { CSV: { FileHeaderInfo: 'USE' }, CompressionType: 'GZIP' });
     assert.equal(r.records, 'carol\n');

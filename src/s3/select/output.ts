@@ -2,6 +2,7 @@
  * OutputSerialization: the final DuckDB projection (every field as text, or
  * each record as one JSON object) and the CSV record writer.
  */
+import { quoteNonFinite } from '../../analytics/json-nonfinite.js';
 import type { CsvOutput, OutputFormat } from './request.js';
 import { quoteString, type Column, type Translation } from './translate.js';
 
@@ -23,7 +24,8 @@ export function outputQuery(t: Translation, types: readonly Column[], out: Outpu
 
 /** Formats one row (the fields of outputQuery's CSV form, or its one JSON text). */
 export function recordWriter(out: OutputFormat): (row: readonly (string | null)[]) => string {
-  if (out.format === 'JSON') return (row) => `${row[0] ?? '{}'}${out.recordDelimiter}`;
+  // DuckDB's json_object writes a non-finite float bare (NaN, -Infinity): not JSON, so quoted.
+  if (out.format === 'JSON') return (row) => `${quoteNonFinite(row[0] ?? '{}')}${out.recordDelimiter}`;
   return (row) => csvRecord(row, out);
 }
 
