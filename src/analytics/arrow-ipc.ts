@@ -1,9 +1,9 @@
 /**
  * Query results as an Arrow IPC stream (the "Arrow streaming format"): a Schema message,
  * one RecordBatch per DuckDB chunk, and the end-of-stream marker. Booleans, integers,
- * floats, dates, timestamps, text and blobs keep their Arrow types; other types (DECIMAL,
- * HUGEINT, INTERVAL, TIME, UUID, LIST, STRUCT, MAP, ...) travel as UTF-8 text, the same text
- * as in the JSON-lines format (documented in the README).
+ * floats, decimals (Decimal128), dates, times (Time64, microseconds), timestamps, text and
+ * blobs keep their Arrow types; other types (HUGEINT, INTERVAL, UUID, LIST, STRUCT, MAP, ...)
+ * travel as UTF-8 text, the same text as in the JSON-lines format (documented in the README).
  */
 import { JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { ChunkEncoder } from './encoders.js';
@@ -15,7 +15,9 @@ const enum TypeTag {
   Binary = 4,
   Utf8 = 5,
   Bool = 6,
+  Decimal = 7,
   Date = 8,
+  Time = 9,
   Timestamp = 10,
 }
 
@@ -85,6 +87,21 @@ function timestampColumn(unit: number, property: string, tz?: string): ArrowColu
   };
 }
 
+const MASK64 = (1n << 64n) - 1n;
+
+/** Decimal128: the unscaled value as a 16-byte little-endian two's complement integer. */
+function decimalColumn(precision: number, scale: number): ArrowColumn {
+  return {
+    tag: TypeTag.Decimal,
+    type: table(i32(precision), i32(scale), i32(128)),
+    encode: fixed(16, (buf, i, v) => {
+      const unscaled = field(v, 'value');
+      buf.writeBigUInt64LE(unscaled & MASK64, i * 16);
+      buf.writeBigInt64LE(unscaled >> 64n, i * 16 + 8);
+    }),
+  };
+}
+
 const textColumn: ArrowColumn = {
   tag: TypeTag.Utf8,
   type: table(),
@@ -120,6 +137,11 @@ function columnFor(type: DuckDBType): ArrowColumn {
     case 10: return { tag: TypeTag.FloatingPoint, type: table(i16(1)), encode: fixed(4, (b, i, v) => b.writeFloatLE(Number(v), i * 4)) };
     case 11: return { tag: TypeTag.FloatingPoint, type: table(i16(2)), encode: fixed(8, (b, i, v) => b.writeDoubleLE(Number(v), i * 8)) };
     case 13: return { tag: TypeTag.Date, type: table(i16(0)), encode: fixed(4, (b, i, v) => b.writeInt32LE((v as unknown as { days: number }).days, i * 4)) };
+    case 14: return { tag: TypeTag.Time, type: table(i16(2), i32(64)), encode: fixed(8, (b, i, v) => b.writeBigInt64LE(field(v, 'micros'), i * 8)) };
+    case 19: {
+      const d = type as unknown as { width: number; scale: number };
+      return decimalColumn(d.width, d.scale);
+    }
     case 12: return timestampColumn(2, 'micros');
     case 31: return timestampColumn(2, 'micros', 'UTC');
     case 20: return timestampColumn(0, 'seconds');

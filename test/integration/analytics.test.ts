@@ -134,6 +134,19 @@ describe('analytics: SQL over objects', () => {
     ]);
   });
 
+  it('Arrow keeps decimals (Decimal128) and times (Time64) typed, negative and wide values included', async () => {
+    const r = await collect(q, {
+      sql: "SELECT d, w, t FROM (VALUES (12.34::DECIMAL(4,2), -98765432109876543210.5::DECIMAL(38,1), TIME '13:45:06.789'), (-0.05::DECIMAL(4,2), NULL, NULL)) AS v(d, w, t)",
+      format: 'arrow',
+    });
+    const t = readArrowStream(r.bytes);
+    assert.deepEqual(t.fields.map((f) => `${f.name}:${f.type}`), ['d:Decimal128(4,2)', 'w:Decimal128(38,1)', 't:Time64us']);
+    assert.deepEqual(t.rows, [
+      { d: '12.34', w: '-98765432109876543210.5', t: 49_506_789_000n },
+      { d: '-0.05', w: null, t: null },
+    ]);
+  });
+
   it('writes a result back as an object (CREATE TABLE AS, the S3 way)', async () => {
     const out = await stored(q, { sql: "SELECT region, sum(amount)::BIGINT AS total FROM read_csv('s3://an-sales/raw/2025/*.csv') GROUP BY ALL ORDER BY region", format: 'parquet', output: { bucket: 'an-sales', key: 'reports/totals.parquet' } });
     assert.equal(out.rows, 3);

@@ -1,7 +1,8 @@
 /**
  * A minimal reader of the Arrow IPC streaming format, written from the specification
  * (Message.fbs / Schema.fbs) for tests: schema field names and types, and the values of
- * Int, FloatingPoint(DOUBLE), Bool, Utf8 and Date(DAY) columns with their validity bitmaps.
+ * Int, FloatingPoint(DOUBLE), Bool, Utf8, Date(DAY), Decimal128 (as "unscaled/scale" text) and
+ * Time64(MICROSECOND) columns with their validity bitmaps.
  */
 
 class Fb {
@@ -60,7 +61,7 @@ export interface ArrowTable {
   rows: Record<string, unknown>[];
 }
 
-const TYPE_NAMES: Record<number, string> = { 2: 'Int', 3: 'FloatingPoint', 4: 'Binary', 5: 'Utf8', 6: 'Bool', 8: 'Date', 10: 'Timestamp' };
+const TYPE_NAMES: Record<number, string> = { 2: 'Int', 3: 'FloatingPoint', 4: 'Binary', 5: 'Utf8', 6: 'Bool', 7: 'Decimal', 8: 'Date', 9: 'Time', 10: 'Timestamp' };
 
 export function readArrowStream(data: Buffer): ArrowTable {
   let pos = 0;
@@ -91,6 +92,9 @@ export function readArrowStream(data: Buffer): ArrowTable {
         let type = TYPE_NAMES[tag] ?? `Type${tag}`;
         if (tag === 2 && t !== undefined) type = `${fb.u8(t, 1) ? 'Int' : 'Uint'}${fb.i32(t, 0)}`;
         if (tag === 3 && t !== undefined) type = fb.i16(t, 0) === 2 ? 'Float64' : 'Float32';
+        // Decimal(precision, scale, bitWidth); Time(unit, bitWidth), unit 2 = MICROSECOND.
+        if (tag === 7 && t !== undefined) type = `Decimal${fb.i32(t, 2, 128)}(${fb.i32(t, 0)},${fb.i32(t, 1)})`;
+        if (tag === 9 && t !== undefined) type = `Time${fb.i32(t, 1, 32)}${['s', 'ms', 'us', 'ns'][fb.i16(t, 0, 1)]}`;
         fields.push({ name: fb.string(f, 0) ?? '', type });
       }
     } else if (headerType === 3) {
@@ -119,6 +123,14 @@ export function readArrowStream(data: Buffer): ArrowTable {
             else if (f.type === 'Float64') v = values.readDoubleLE(i * 8);
             else if (f.type === 'Bool') v = ((values[i >> 3] ?? 0) & (1 << (i & 7))) !== 0;
             else if (f.type === 'Date') v = values.readInt32LE(i * 4);
+            else if (f.type === 'Time64us') v = values.readBigInt64LE(i * 8);
+            else if (f.type.startsWith('Decimal128(')) {
+              // The unscaled value, two's complement over 16 bytes, shown with its decimal point.
+              const unscaled = (values.readBigInt64LE(i * 16 + 8) << 64n) | values.readBigUInt64LE(i * 16);
+              const scale = Number(/,(\d+)\)$/.exec(f.type)?.[1] ?? 0);
+              const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+              v = `${unscaled < 0n ? '-' : ''}${scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits}`;
+            }
             else if (offsets && bytes) v = bytes.subarray(offsets.readInt32LE(i * 4), offsets.readInt32LE(i * 4 + 4)).toString('utf8');
             else v = `<${f.type}>`;
           }
