@@ -7,8 +7,8 @@ import { fail } from '../core/errors.js';
 const SHAPE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
-/** Path-style requests to /admin/v1/... are the admin API's. */
-const RESERVED_NAMES = new Set(['admin']);
+/** Path-style requests to /admin/v1/... and /analytics/v1/... are the admin and analytics APIs'. */
+const RESERVED_NAMES = new Set(['admin', 'analytics']);
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
 
 /** Why a name is not a valid bucket name, or undefined when it is. */

@@ -124,6 +124,9 @@ describe('buckets', () => {
       ['ending with a hyphen', 'trailing-hyphen-'],
       ["the reserved prefix 'xn--'", 'xn--sovra-bucket'],
       ["the reserved suffix '-s3alias'", 'sovra-bucket-s3alias'],
+      // Path-style /admin/v1/... and /analytics/v1/... are Sovra's own APIs on the S3 endpoint.
+      ['the name of the admin API', 'admin'],
+      ['the name of the analytics API', 'analytics'],
     ];
     for (const [why, name] of invalidNames) {
       it(`rejects a name with ${why} (${JSON.stringify(name)}) with 400 InvalidBucketName`, async () => {
