@@ -109,6 +109,14 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
     });
     // Consumers see stream errors through their own pipes; this keeps an abort from becoming an uncaught 'error' event.
     req.on('error', () => {});
+    // The HTTP parser hands each piece of the body to push(): counting there sees every body,
+    // with a Content-Length or chunked, read whole or not, without changing how it flows.
+    let received = 0;
+    const push = req.push;
+    req.push = function countedPush(this: http.IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
+      if (chunk !== null && chunk !== undefined) received += (chunk as Buffer).length;
+      return push.call(this, chunk, encoding);
+    };
     const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
     const preq: ProtocolRequest = {
       method: req.method ?? 'GET',
@@ -122,6 +130,7 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
       body: req,
       secure: false,
       requestId,
+      bodyBytesReceived: () => received,
       get signal() {
         if (ac === undefined) {
           ac = new AbortController();

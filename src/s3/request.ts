@@ -24,6 +24,11 @@ export interface ProtocolRequest {
   requestId: string;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
+  /**
+   * Body bytes received from the client so far, as sent (aws-chunked framing included, HTTP
+   * chunked framing not): what metering counts as bytes in. Absent where nothing counts them.
+   */
+  readonly bodyBytesReceived?: () => number;
 }
 
 export interface ProtocolResponse {

@@ -12,7 +12,7 @@ import { corsHeadersFor, preflight } from './handlers/cors.js';
 import { HANDLERS } from './handlers/index.js';
 import { parseRequest } from './parse.js';
 import { REQUEST_CLASS } from './request-class.js';
-import { header, type ProtocolRequest, type ProtocolResponse } from './request.js';
+import { type ProtocolRequest, type ProtocolResponse } from './request.js';
 import { errorResponse } from './respond.js';
 
 export interface S3Service {
@@ -46,13 +46,11 @@ export function createS3Service(deps: S3Deps): S3Service {
     const bucket = ctx.bucketInfo;
     const cls = REQUEST_CLASS[ctx.op.name];
     if (bucket?.region === undefined || cls === 'free') return;
-    const body = ctx.req.body;
+    const received = ctx.req.bodyBytesReceived;
     res.sent = (bytesOut) => {
-      // Body bytes the server took in whole (a request refused before its body was read sent none that counted).
-      const length = body.readableEnded ? Number(header(ctx.req.headers, 'content-length') ?? 0) : 0;
       usage.request({
         accountId: bucket.owner, bucket: bucket.name, region: bucket.region, class: cls,
-        bytesIn: Number.isSafeInteger(length) ? length : 0, bytesOut, at: Date.now(),
+        bytesIn: received ? received() : 0, bytesOut, at: Date.now(),
       });
     };
   }

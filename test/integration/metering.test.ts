@@ -7,6 +7,7 @@
  * loses nothing.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand,
@@ -15,7 +16,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { OPERATOR_ACCOUNT_ID } from '../../src/app/index.js';
 import type { UsageRow } from '../../src/metering/index.js';
-import { bodyBytes, DEPLOYMENT, failure, startTestServer, uniqueBucket, type TestServer } from './harness.js';
+import { SigV4Signer, UNSIGNED_PAYLOAD } from '../../src/client/index.js';
+import { ACCESS_KEY, bodyBytes, DEPLOYMENT, failure, REGION, SECRET_KEY, startTestServer, uniqueBucket, type TestServer } from './harness.js';
 
 const HOUR = 3_600_000;
 
@@ -130,6 +132,31 @@ describe('metering: a known workload is metered exactly', () => {
       assert.deepEqual(Object.keys(row).sort(), ['accountId', 'bucket', 'meter', 'quantity', 'region', 'start']);
       assert.equal(row.region, 'eu-fra');
     }
+  });
+
+  it('a request body sent chunked, with no Content-Length, counts as bytes in', async () => {
+    await server.app.recorder.flush();
+    const before = totals(await query());
+    const xml = '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>';
+    const signer = new SigV4Signer({ credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }, region: REGION });
+    const url = new URL(server.url);
+    const signed = signer.sign({ method: 'PUT', host: url.host, path: `/${bucket}`, query: { versioning: '' }, headers: {}, payloadHash: UNSIGNED_PAYLOAD });
+    const status = await new Promise<number>((resolve, reject) => {
+      // No content-length header: node sends the body with Transfer-Encoding: chunked, in two pieces.
+      const req = http.request({ host: url.hostname, port: url.port, method: 'PUT', path: signed.path, headers: signed.headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      assert.equal(req.getHeader('content-length'), undefined);
+      req.write(xml.slice(0, 40));
+      req.end(xml.slice(40));
+    });
+    assert.equal(status, 200);
+    await server.app.recorder.flush();
+    const after = totals(await query());
+    assert.equal(after['requests.write'], (before['requests.write'] ?? 0n) + 1n);
+    assert.equal(after['bytes.in'], (before['bytes.in'] ?? 0n) + BigInt(Buffer.byteLength(xml)));
   });
 
   it('a graceful restart loses nothing', async () => {
