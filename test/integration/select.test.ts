@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,5 +211,50 @@ describe('SelectObjectContent', () => {
 
   it('logs no internal errors', () => {
     assert.deepEqual(server.errors.filter((l) => /internal error/i.test(l)), []);
+  });
+});
+
+describe('S3 Select: a result larger than the query memory', () => {
+  // Small, but room for S3 Select's CSV reader buffers (2 x 4 MiB) and the result table's column buffers.
+  const MEMORY_MB = 32;
+  let server: TestServer;
+  let s3: S3Client;
+  before(async () => {
+    server = await startTestServer({ env: { SOVRA_QUERY_MEMORY_MB: String(MEMORY_MB), SOVRA_QUERY_THREADS: '1' } });
+    s3 = server.makeClient();
+  });
+  after(async () => {
+    s3?.destroy();
+    await server?.stop();
+  });
+
+  it('spills to the scratch directory and streams every record', async () => {
+    const rows = 60_000;
+    const pad = (i: number) => `${String(i).padStart(8, '0')}-${'x'.repeat(52)}`;
+    const csv = 'id,pad\n' + Array.from({ length: rows }, (_, i) => `${i},${pad(i)}\n`).join('');
+    await s3.send(new CreateBucketCommand({ Bucket: 'select-big' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'select-big', Key: 'big.csv', Body: csv }));
+    // Each record comes back ten times wider than it went in: about 38 MB of records from a 4 MB object.
+    const r = await s3.send(new SelectObjectContentCommand({
+      Bucket: 'select-big', Key: 'big.csv', Expression: `SELECT s.id, ${Array(10).fill('s.pad').join(', ')} FROM S3Object s`, ExpressionType: 'SQL',
+      InputSerialization: { CSV: { FileHeaderInfo: 'USE' } }, OutputSerialization: { CSV: {} },
+    }));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const ev of r.Payload ?? []) {
+      if (!ev.Records?.Payload) continue;
+      hash.update(ev.Records.Payload);
+      bytes += ev.Records.Payload.length;
+    }
+    const expected = createHash('sha256');
+    let expectedBytes = 0;
+    for (let i = 0; i < rows; i++) {
+      const line = `${i},${Array(10).fill(pad(i)).join(',')}\n`;
+      expected.update(line);
+      expectedBytes += line.length;
+    }
+    assert.ok(bytes > MEMORY_MB * 1024 * 1024, `${bytes} bytes of records: more than the ${MEMORY_MB} MiB a query may hold in memory`);
+    assert.equal(bytes, expectedBytes);
+    assert.equal(hash.digest('hex'), expected.digest('hex'));
   });
 });

@@ -112,6 +112,7 @@ export function createSelectBackend(o: SelectBackendOptions): SelectBackend {
       let timer: NodeJS.Timeout | undefined;
       let timedOut = false;
       let closed = false;
+      let made = 0;
       let info: ObjectInfo;
       let bytesScanned: number;
       const close = async () => {
@@ -157,16 +158,23 @@ export function createSelectBackend(o: SelectBackendOptions): SelectBackend {
           return Array.from({ length: p.columnCount }, (_, i) => ({ name: p.columnName(i), type: p.columnType(i).toString() }));
         },
         async *rows(sql) {
-          // A materialized result: @duckdb/node-api's streaming results end like a complete
-          // result when the query fails midway (fetchChunk gives an empty chunk, no error), and
-          // a truncated answer must never pass for a whole one. The memory limit bounds it.
-          const result = await guard(connection.run(sql));
-          const it = chunkRows(result);
+          // The whole result is made first, as a temporary table DuckDB spills to the scratch
+          // directory beyond the memory limit: @duckdb/node-api's streaming results end like a
+          // complete result when the query fails midway, and a truncated answer must never
+          // pass for a whole one. Only then is it streamed, and it must hold every row made.
+          const table = `sovra_select_${++made}`;
+          const count = await guard(connection.runAndReadAll(`CREATE TEMP TABLE ${table} AS (${sql})`));
+          const expected = Number(count.getRows()[0]?.[0] ?? 0);
+          const it = chunkRows(await guard(connection.stream(`SELECT * FROM ${table}`)));
+          let rows = 0;
           for (;;) {
             const r = await guard(it.next());
-            if (r.done) return;
+            if (r.done) break;
+            rows++;
             yield r.value;
           }
+          if (timedOut) throw fail('QueryTimeout', `S3 Select stopped after ${Math.round(o.limits.timeoutMs / 1000)} s, the most a scan may take.`);
+          if (rows !== expected) throw fail('Internal', `The result ended after ${rows} of its ${expected} records.`);
         },
         async close() {
           if (closed) return;
