@@ -153,6 +153,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
       const storage = await openEmbeddedStorage({
         dataDir: regionDir,
         fsync: config.fsync,
+        objectFileCache: { maxBytes: config.objectFileCacheMb * 1024 * 1024, idleMs: config.objectFileCacheIdleMs },
         onBackgroundError: (e) => log(`background storage error (${region.id}): ${e instanceof Error ? e.message : String(e)}`),
         ...(opts.minPartSize !== undefined ? { limits: { minPartSize: opts.minPartSize } } : {}),
       });

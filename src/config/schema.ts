@@ -36,6 +36,10 @@ export interface Config {
   queryMaxResultMb: number;
   /** Analytics: queries one account may run at once. */
   queryConcurrency: number;
+  /** Budget of the cache of assembled multipart objects (per region data directory), MiB; 0 turns it off. */
+  objectFileCacheMb: number;
+  /** How long an unused entry of that cache stays, ms. */
+  objectFileCacheIdleMs: number;
   /** How often request counts are flushed to the metadata store: the most a kill -9 can lose. */
   meteringFlushMs: number;
 }
@@ -77,5 +81,7 @@ export const CONFIG_FIELDS: readonly FieldSpec[] = [
   { key: 'queryThreads', flag: '--query-threads', env: 'SOVRA_QUERY_THREADS', kind: 'int', doc: 'Analytics: worker threads per query', default: () => 2 },
   { key: 'queryMaxResultMb', flag: '--query-max-result', env: 'SOVRA_QUERY_MAX_RESULT_MB', kind: 'int', doc: 'Analytics: largest result a query may return or write, MiB', default: () => 1024 },
   { key: 'queryConcurrency', flag: '--query-concurrency', env: 'SOVRA_QUERY_CONCURRENCY', kind: 'int', doc: 'Analytics: queries one account may run at once (per process)', default: () => 4 },
+  { key: 'objectFileCacheMb', flag: '--object-file-cache', env: 'SOVRA_OBJECT_FILE_CACHE_MB', kind: 'int', doc: 'Analytics: disk kept for multipart objects assembled into files, so later queries link instead of copying them, MiB per region data directory (at most a tenth of its filesystem); 0 turns the cache off and empties it', default: () => 4096 },
+  { key: 'objectFileCacheIdleMs', flag: '--object-file-cache-idle', env: 'SOVRA_OBJECT_FILE_CACHE_IDLE_MS', kind: 'int', doc: "Analytics: how long an assembled object file no query uses is kept, ms (deleting or overwriting the object removes its file sooner)", default: () => 900000 },
   { key: 'meteringFlushMs', flag: '--metering-flush', env: 'SOVRA_METERING_FLUSH_MS', kind: 'int', doc: 'How often request and transfer counts are written to the metadata store, ms (what a kill -9 can lose at most)', default: () => 1000 },
 ];

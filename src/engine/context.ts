@@ -7,6 +7,7 @@ import { fail } from '../core/errors.js';
 import type { BlobStore } from '../blob/index.js';
 import type { MetaStore } from '../meta/index.js';
 import { versionIdGenerator } from './ids.js';
+import type { ObjectFileCache } from './object-file-cache.js';
 import type { ChecksumAlgorithm } from './types.js';
 
 export const GiB = 1024 * 1024 * 1024;
@@ -36,9 +37,11 @@ export interface EngineContext {
   readonly limits: EngineLimits;
   /** Checksum computed for writes that ask for none (S3: CRC64NVME); undefined for none. */
   readonly defaultChecksum: ChecksumAlgorithm | undefined;
+  /** Assembled files of multipart objects (object-file.ts); undefined when there is none. */
+  readonly objectFiles: ObjectFileCache | undefined;
   now(): Date;
   newVersionId(now: Date): string;
-  /** Deletes blobs after a commit made them unreachable; never throws. */
+  /** Deletes blobs after a commit made them unreachable, and their versions' cached files; never throws. */
   discard(blobIds: readonly string[]): void;
   /** Resolves when every pending discard has finished. */
   drain(): Promise<void>;
@@ -50,6 +53,7 @@ export function createContext(opts: {
   clock?: () => Date;
   limits?: Partial<EngineLimits>;
   defaultChecksum?: ChecksumAlgorithm | null;
+  objectFiles?: ObjectFileCache;
   onBackgroundError?: (e: unknown) => void;
 }): EngineContext {
   const pending = new Set<Promise<void>>();
@@ -60,16 +64,16 @@ export function createContext(opts: {
     blobs: opts.blobs,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     defaultChecksum: opts.defaultChecksum === null ? undefined : (opts.defaultChecksum ?? 'CRC64NVME'),
+    objectFiles: opts.objectFiles,
     now: clock,
     newVersionId: versionIdGenerator(),
     discard(blobIds) {
-      for (const id of blobIds) {
-        const p: Promise<void> = opts.blobs
-          .delete(id)
-          .catch(onError)
-          .finally(() => pending.delete(p));
+      const track = (work: Promise<void>) => {
+        const p: Promise<void> = work.catch(onError).finally(() => pending.delete(p));
         pending.add(p);
-      }
+      };
+      for (const id of blobIds) track(opts.blobs.delete(id));
+      if (opts.objectFiles && blobIds.length > 0) track(opts.objectFiles.forget(blobIds));
     },
     async drain() {
       while (pending.size > 0) await Promise.all([...pending]);

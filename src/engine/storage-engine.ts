@@ -1,7 +1,7 @@
 /**
  * createStorageEngine: the StorageEngine over a MetaStore and a BlobStore. The engine owns
- * both: close() waits for pending blob deletions, then closes the metadata store and the
- * blob store (if it has anything to close).
+ * both, and the object file cache if given: close() waits for pending blob deletions, then
+ * closes the cache, the metadata store and the blob store (if it has anything to close).
  */
 import type { BlobStore } from '../blob/index.js';
 import type { MetaStore } from '../meta/index.js';
@@ -16,6 +16,7 @@ import { listMultipartUploads, listObjects, listObjectVersions } from './listing
 import * as multipart from './multipart.js';
 import { checkCopySourceRange } from './multipart.js';
 import { objectFile } from './object-file.js';
+import type { ObjectFileCache } from './object-file-cache.js';
 import { putObject } from './put-object.js';
 import { putReplica } from './put-replica.js';
 import * as replication from './replication.js';
@@ -35,6 +36,8 @@ export interface StorageEngineOptions {
    * FULL_OBJECT). null turns it off (saves one hash pass per written byte).
    */
   defaultChecksum?: ChecksumAlgorithm | null;
+  /** Keeps assembled files of multipart objects for objectFile; without it they are copied each time. */
+  objectFiles?: ObjectFileCache;
   /** Failures of best-effort background work (deleting superseded blobs). */
   onBackgroundError?: (e: unknown) => void;
 }
@@ -102,6 +105,7 @@ export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
     close() {
       closing ??= (async () => {
         await ctx.drain();
+        await opts.objectFiles?.close();
         await opts.meta.close();
         await opts.blobs.close?.();
       })();

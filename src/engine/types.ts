@@ -425,8 +425,12 @@ export interface ObjectFileInput {
 
 export interface ObjectFileResult {
   info: ObjectInfo;
-  /** True when the file is a hard link to the stored blob (no bytes copied): it must only be read. */
-  linked: boolean;
+  /**
+   * How the file was made: a hard link to the stored blob ('linked'), a hard link to the
+   * engine's cached assembly of the object ('cached'), or the bytes copied now ('copied').
+   * In every case it must only be read: it may share its bytes with a blob or a cache entry.
+   */
+  made: 'linked' | 'cached' | 'copied';
 }
 
 /**

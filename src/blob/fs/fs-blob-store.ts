@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
+import { isLinkUnsupported, isNotFound, readdirOrEmpty } from '../../core/fs-errors.js';
 import type { BlobStat, BlobStore, BlobWriter, CleanTempOptions, IoOptions, ReadOptions } from '../blob-store.js';
 import { FsBlobWriter } from './fs-blob-writer.js';
 
@@ -39,7 +40,8 @@ export class FsBlobStore implements BlobStore {
   private readonly fsync: boolean;
   private readonly highWaterMark: number;
   private readonly blobsDir: string;
-  private readonly tmpDir: string;
+  /** This instance's temporary area: other writers on the same filesystem may use it too (cleanTemp collects it). */
+  readonly tmpDir: string;
   private tmpReady: Promise<void> | undefined;
   private shard = '';
   private shardUses = SHARD_ROTATION;
@@ -162,9 +164,7 @@ export class FsBlobStore implements BlobStore {
       return 'linked';
     } catch (e) {
       if (isNotFound(e)) return 'missing';
-      // Another filesystem (EXDEV), or one without hard links (EPERM, ENOTSUP): copy instead.
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EMLINK') return 'unsupported';
+      if (isLinkUnsupported(e)) return 'unsupported';
       throw e;
     }
   }
@@ -228,15 +228,6 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-async function readdirOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (e) {
-    if (isNotFound(e)) return [];
-    throw e;
-  }
-}
-
 /**
  * Removes a file or directory tree and returns how many files it held. Another process
  * starting at the same moment may be removing the same abandoned tree: a part that vanishes
@@ -256,8 +247,4 @@ async function removeCount(path: string): Promise<number> {
   }
   await rm(path, { recursive: true, force: true });
   return n;
-}
-
-function isNotFound(e: unknown): boolean {
-  return (e as { code?: string }).code === 'ENOENT';
 }

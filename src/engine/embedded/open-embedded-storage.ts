@@ -6,7 +6,10 @@
  *                                            each (blob/sqlite; ids 's' + 31 hex)
  *   <dataDir>/blobs/ab/cd/<blob id>          committed bytes of larger blobs (blob/fs; 32 hex)
  *   <dataDir>/tmp/<instance id>/             in-flight writes of each live instance (small
- *                                            ones are in memory only and never appear here)
+ *                                            ones are in memory only and never appear here),
+ *                                            object file cache fills included
+ *   <dataDir>/object-files/<boot id>/...     assembled files of multipart objects, for
+ *                                            objectFile (engine/object-file-cache.ts)
  * A TieredBlobStore routes between the two blob stores by size when writing and by id form
  * when reading. This registers the instance, runs startup recovery (recovery.ts, over both
  * blob stores), and returns the engine; engine.close() also closes blobs-small.db.
@@ -19,6 +22,7 @@ import { isSqliteBlobId, SqliteBlobStore } from '../../blob/sqlite/index.js';
 import { DEFAULT_SMALL_BLOB_THRESHOLD, TieredBlobStore } from '../../blob/tiered/index.js';
 import { SqliteMetaStore } from '../../meta/sqlite/index.js';
 import type { EngineLimits } from '../context.js';
+import { DEFAULT_OBJECT_FILE_CACHE_BYTES, ObjectFileCache } from '../object-file-cache.js';
 import { recoverStorage, type RecoveryReport } from '../recovery.js';
 import { createStorageEngine } from '../storage-engine.js';
 import type { ChecksumAlgorithm, RegionEngine } from '../types.js';
@@ -37,6 +41,11 @@ export interface EmbeddedStorageOptions {
   smallBlobThreshold?: number;
   /** Garbage-collection grace period for blobs and temp files of live instances. Default 1 h. */
   gcGraceMs?: number;
+  /**
+   * The object file cache: byte budget (default 4 GiB, at most a tenth of the filesystem; 0
+   * turns it off and removes what it held) and how long an unused entry stays (default 15 min).
+   */
+  objectFileCache?: { maxBytes?: number; idleMs?: number };
   onBackgroundError?: (e: unknown) => void;
 }
 
@@ -46,6 +55,8 @@ export interface EmbeddedStorage {
   startup: RecoveryReport;
   /** A GC pass while serving (always with the grace period); e.g. from a daily timer. */
   collectGarbage(opts?: { signal?: AbortSignal }): Promise<RecoveryReport>;
+  /** The engine's object file cache (closed with the engine); undefined when turned off. */
+  objectFiles: ObjectFileCache | undefined;
 }
 
 export async function openEmbeddedStorage(opts: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
@@ -61,14 +72,22 @@ export async function openEmbeddedStorage(opts: EmbeddedStorageOptions): Promise
     const lease = await meta.instances.register();
     const fsync = opts.fsync ?? true;
     small = await SqliteBlobStore.open({ path: join(opts.dataDir, 'blobs-small.db'), fsync });
+    const large = new FsBlobStore({ root: opts.dataDir, fsync, instanceId: lease.id });
     const blobs = new TieredBlobStore({
       small,
-      large: new FsBlobStore({ root: opts.dataDir, fsync, instanceId: lease.id }),
+      large,
       isSmallId: isSqliteBlobId,
       threshold: opts.smallBlobThreshold ?? DEFAULT_SMALL_BLOB_THRESHOLD,
     });
     const recovery = { meta, blobs, instanceId: lease.id, ...(opts.gcGraceMs !== undefined ? { graceMs: opts.gcGraceMs } : {}) };
     const startup = await recoverStorage({ ...recovery, beforeServing: true });
+    const objectFiles = await ObjectFileCache.open({
+      dir: join(opts.dataDir, 'object-files'),
+      tempDir: large.tmpDir,
+      maxBytes: opts.objectFileCache?.maxBytes ?? DEFAULT_OBJECT_FILE_CACHE_BYTES,
+      ...(opts.objectFileCache?.idleMs !== undefined ? { idleMs: opts.objectFileCache.idleMs } : {}),
+      ...(opts.onBackgroundError ? { onError: opts.onBackgroundError } : {}),
+    });
     const engine = createStorageEngine({
       meta,
       blobs,
@@ -76,10 +95,12 @@ export async function openEmbeddedStorage(opts: EmbeddedStorageOptions): Promise
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(opts.defaultChecksum !== undefined ? { defaultChecksum: opts.defaultChecksum } : {}),
       ...(opts.onBackgroundError ? { onBackgroundError: opts.onBackgroundError } : {}),
+      ...(objectFiles ? { objectFiles } : {}),
     });
     return {
       engine,
       startup,
+      objectFiles,
       collectGarbage: (o) => recoverStorage({ ...recovery, beforeServing: false, ...(o?.signal ? { signal: o.signal } : {}) }),
     };
   } catch (e) {

@@ -1,10 +1,10 @@
 /**
  * The SelectBackend on the analytics engine's parts: the object becomes a file
- * in a per-request scratch directory (engine.objectFile: a hard link, no copy;
- * or the ScanRange's records), read by the engine's locked DuckDB sandbox that
- * can reach only that directory, under the engine's per-query limits. Bytes
- * scanned and time go to the usage recorder as analytics usage of the bucket's
- * owner, like a query.
+ * in a per-request scratch directory (engine.objectFile: a hard link to the blob
+ * or to its cached assembly; or the ScanRange's records), read by the engine's
+ * locked DuckDB sandbox that can reach only that directory, under the engine's
+ * per-query limits. Bytes scanned and time go to the usage recorder as
+ * analytics usage of the bucket's owner, like a query.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
