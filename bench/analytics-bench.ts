@@ -44,7 +44,8 @@ const INPUTS = (env.BENCH_INPUTS ?? 'parquet,csv').split(',').map((s) => s.trim(
 /**
  * Upload part size; 0 uploads every file in one PUT (up to S3's 5 GiB). A one-PUT object is
  * one blob the engine hard-links into the query's scratch directory; a multipart object of
- * several parts is copied into it on every query, and that copy is part of what is measured.
+ * several parts is assembled into a file once (the engine's object file cache, during the
+ * unmeasured first run) and hard-linked from there by later queries.
  */
 const PART_BYTES = Number(env.BENCH_PART_MB ?? 64) * MiB;
 const PRODUCTS = 1000;
