@@ -15,6 +15,7 @@ import { openEmbeddedStorage, type EmbeddedStorage } from '../engine/embedded/in
 import type { RegionEngine } from '../engine/types.js';
 import { fail } from '../core/errors.js';
 import { FORWARDED_HEADER, forwardRequest } from '../http/forward.js';
+import { acceptForwardedFor, forwardedForHeaders } from '../internal/forwarded-for.js';
 import { startHttpServer, type RunningServer } from '../http/index.js';
 import type { ProtocolRequest } from '../s3/request.js';
 import { LocalRegion } from '../placement/local-region.js';
@@ -254,7 +255,7 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
         forward: async (req: ProtocolRequest, bucket: string) => {
           if (req.headers[FORWARDED_HEADER] !== undefined) return undefined;
           const endpoint = await router.forwardTarget(bucket);
-          return endpoint === undefined ? undefined : forwardRequest(req, endpoint, nodeId);
+          return endpoint === undefined ? undefined : forwardRequest(req, endpoint, nodeId, forwardedForHeaders(clusterSecret ?? '', nodeId, req));
         },
       }),
     };
@@ -339,6 +340,11 @@ export async function startApp(config: Readonly<Config>, opts: StartOptions = {}
             const reason = e instanceof Error ? e.message : String(e);
             return jsonError(fail('Unavailable', `The control plane, which keeps the accounts, cannot be reached from this region node (${reason}); try again.`), req.requestId);
           });
+        }
+        // A request another node passed on: the client's address, if that node proved it.
+        if (clusterSecret !== undefined && !embedded) {
+          const by = req.headers[FORWARDED_HEADER];
+          acceptForwardedFor(clusterSecret, typeof by === 'string' ? by : undefined, req);
         }
         if (analytics.matches(req)) return analytics.handle(req);
         return s3.handle(req);

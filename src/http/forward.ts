@@ -15,13 +15,15 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
-export function forwardRequest(req: ProtocolRequest, endpoint: string, via: string): Promise<ProtocolResponse> {
+/** `extra` headers go on top of the client's (e.g. the proven client address, forwarded-for.ts). */
+export function forwardRequest(req: ProtocolRequest, endpoint: string, via: string, extra: Record<string, string> = {}): Promise<ProtocolResponse> {
   const target = new URL(endpoint);
   const secure = target.protocol === 'https:';
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
   }
+  Object.assign(headers, extra);
   headers[FORWARDED_HEADER] = via;
   if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
   return new Promise((resolve, reject) => {
