@@ -1,12 +1,12 @@
 /**
  * aws:SourceIp on a request one region node passes on whole to another: the bucket's node
- * must judge the client's address, not the forwarding node's. Frankfurt listens on ::1 and
- * Berlin on 127.0.0.1, so the client (on ::1) and the forwarding node (reaching Berlin from
- * 127.0.0.1) have different addresses on one machine. A claimed address without a node's
- * proof, or with a proof for another request, is ignored.
+ * must judge the client's address, not the forwarding node's. The client connects from
+ * 127.0.0.5 (all of 127/8 is loopback) and the nodes from 127.0.0.1, so the two have different
+ * addresses on one machine. A claimed address without a node's valid proof is ignored.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,16 +26,18 @@ const REGIONS: Region[] = [
   { id: 'de-fra', name: 'Frankfurt', city: 'Frankfurt', country: 'DE', zones: ['DE', 'EU', 'EEA'], storage: 'regions/de-fra' },
   { id: 'de-ber', name: 'Berlin', city: 'Berlin', country: 'DE', zones: ['DE', 'EU', 'EEA'], storage: 'regions/de-ber' },
 ];
-const HOSTS: Record<string, string> = { 'control-plane': '127.0.0.1', 'de-fra': '::1', 'de-ber': '127.0.0.1' };
-const origin = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const CLIENT_ADDRESS = '127.0.0.5';
 
 describe('aws:SourceIp through a forwarding region node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sovra-forwarded-for-'));
   const nodes = new Map<string, RunningApp>();
   const clients: S3Client[] = [];
   const bucket = `ff-${randomBytes(3).toString('hex')}`;
-  const client = (id: string, headers: Record<string, string> = {}) => {
-    const c = new S3Client({ endpoint: (nodes.get(id) as RunningApp).url, region: id, forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }, maxAttempts: 1 });
+  const client = (id: string, headers: Record<string, string> = {}, localAddress = CLIENT_ADDRESS) => {
+    const c = new S3Client({
+      endpoint: (nodes.get(id) as RunningApp).url, region: id, forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }, maxAttempts: 1,
+      requestHandler: { httpAgent: new http.Agent({ localAddress }) },
+    });
     // Headers added after signing, as a proxy or a forging client would.
     c.middlewareStack.add((next) => async (args) => {
       Object.assign((args.request as { headers: Record<string, string> }).headers, headers);
@@ -54,8 +56,8 @@ describe('aws:SourceIp through a forwarding region node', () => {
 
   before(async () => {
     const ports = new Map<string, number>();
-    for (const id of Object.keys(HOSTS)) ports.set(id, await freePort());
-    const url = (id: string) => origin(HOSTS[id] as string, ports.get(id) as number);
+    for (const id of ['control-plane', 'de-fra', 'de-ber']) ports.set(id, await freePort());
+    const url = (id: string) => `http://127.0.0.1:${ports.get(id)}`;
     const topology: Topology = {
       regions: REGIONS.map((r) => ({ ...r, endpoint: url(r.id) })),
       defaultRegion: 'de-fra',
@@ -64,7 +66,7 @@ describe('aws:SourceIp through a forwarding region node', () => {
       source: 'forwarded-for test topology',
     };
     const env = { SOVRA_ROOT_ACCESS_KEY: ACCESS_KEY, SOVRA_ROOT_SECRET_KEY: SECRET_KEY, SOVRA_CLUSTER_SECRET: CLUSTER };
-    const base = (id: string) => ['--host', HOSTS[id] as string, '--port', String(ports.get(id)), '--workers', '1', '--no-fsync', '--data-dir', join(dir, id)];
+    const base = (id: string) => ['--host', '127.0.0.1', '--port', String(ports.get(id)), '--workers', '1', '--no-fsync', '--data-dir', join(dir, id)];
     const log = () => {};
     nodes.set('control-plane', await startApp(loadConfig([...base('control-plane'), '--control-plane'], env), { log, topology }));
     for (const r of REGIONS) nodes.set(r.id, await startApp(loadConfig([...base(r.id), '--region', r.id], env), { log, topology }));
@@ -72,12 +74,12 @@ describe('aws:SourceIp through a forwarding region node', () => {
     const ber = client('de-ber');
     await ber.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'de-ber' as BucketLocationConstraint } }));
     await ber.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'hello' }));
-    // Reads only from the IPv6 loopback: a client of Frankfurt's, never Berlin's own clients on 127.0.0.1.
+    // Reads only from the client's address, never from another node's (127.0.0.1).
     await ber.send(new PutBucketPolicyCommand({
       Bucket: bucket,
       Policy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Condition: { NotIpAddress: { 'aws:SourceIp': '::1/128' } } }],
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*`, Condition: { NotIpAddress: { 'aws:SourceIp': `${CLIENT_ADDRESS}/32` } } }],
       }),
     }));
   });
@@ -89,15 +91,18 @@ describe('aws:SourceIp through a forwarding region node', () => {
   });
 
   it('judges the client address the forwarding node proved', async () => {
-    assert.equal(await get(client('de-fra')), 'hello', 'sent to Frankfurt from ::1, passed on to Berlin');
+    assert.equal(await get(client('de-fra')), 'hello', 'sent to Frankfurt from the client address, passed on to Berlin');
   });
 
   it('judges the connection address of a direct request', async () => {
-    assert.equal(await get(client('de-ber')), 'AccessDenied', 'sent to Berlin from 127.0.0.1');
+    assert.equal(await get(client('de-ber')), 'hello', 'sent to Berlin from the client address');
+    // What Berlin saw of a forwarded request before: the forwarding node's address, refused.
+    assert.equal(await get(client('de-ber', {}, '127.0.0.1')), 'AccessDenied', 'sent to Berlin from 127.0.0.1');
   });
 
   it('ignores a claimed address without a proof, or with a false one', async () => {
-    assert.equal(await get(client('de-ber', { [FORWARDED_FOR_HEADER]: '::1', 'x-sovra-forwarded-by': 'de-fra' })), 'AccessDenied');
-    assert.equal(await get(client('de-ber', { [FORWARDED_FOR_HEADER]: '::1', [FORWARDED_PROOF_HEADER]: 'ab'.repeat(32), 'x-sovra-forwarded-by': 'de-fra' })), 'AccessDenied');
+    // Sent from 127.0.0.1, claiming the allowed address.
+    assert.equal(await get(client('de-ber', { [FORWARDED_FOR_HEADER]: CLIENT_ADDRESS, 'x-sovra-forwarded-by': 'de-fra' }, '127.0.0.1')), 'AccessDenied');
+    assert.equal(await get(client('de-ber', { [FORWARDED_FOR_HEADER]: CLIENT_ADDRESS, [FORWARDED_PROOF_HEADER]: 'ab'.repeat(32), 'x-sovra-forwarded-by': 'de-fra' }, '127.0.0.1')), 'AccessDenied');
   });
 });
