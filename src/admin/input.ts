@@ -64,13 +64,13 @@ export function oneOf<T extends string>(o: Obj, field: string, values: readonly 
   return v as T;
 }
 
-/** A whole number >= min, or null when `nullable` (null = unlimited). */
-export function count(o: Obj, field: string, opts: { min?: number; nullable?: boolean } = {}): number | null | undefined {
+/** A whole number >= min, or null when `nullable` (null = unlimited, or what `nullMeans` says). */
+export function count(o: Obj, field: string, opts: { min?: number; nullable?: boolean; nullMeans?: string } = {}): number | null | undefined {
   const v = o[field];
   if (v === undefined) return undefined;
   if (v === null && opts.nullable) return null;
   const min = opts.min ?? 0;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) bad(field, `a whole number >= ${min}${opts.nullable ? ', or null for unlimited' : ''}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) bad(field, `a whole number >= ${min}${opts.nullable ? `, or null for ${opts.nullMeans ?? 'unlimited'}` : ''}`);
   return v;
 }
 

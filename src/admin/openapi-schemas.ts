@@ -7,7 +7,7 @@ const str = { type: 'string' };
 const strings = { type: 'array', items: str };
 const nullable = (s: Record<string, unknown>) => ({ oneOf: [s, { type: 'null' }] });
 const zones = { type: 'array', items: { $ref: '#/components/schemas/Zone' } };
-const count = (description: string) => ({ ...nullable({ type: 'integer', minimum: 0 }), description });
+const count = (description: string, minimum = 0) => ({ ...nullable({ type: 'integer', minimum }), description });
 
 /** Every code an admin call may answer, with its HTTP status (the same the S3 API gives it). */
 export const ADMIN_ERROR_CODES: Record<string, { status: number; when: string }> = {
@@ -117,8 +117,19 @@ export const components = {
       },
     },
     Quotas: {
-      type: 'object', description: 'null = unlimited',
-      properties: { maxBytes: count('Bytes stored'), maxBuckets: count('Buckets'), maxRequestsPerSecond: count('S3 requests per second (SlowDown beyond)') },
+      type: 'object', additionalProperties: false,
+      description: "A customer's limits. Storage and requests: null = unlimited. Analytics (SQL queries and S3 Select): null = the server's limit; " +
+        "a quota only narrows the server's limit (the effective limit is the smaller of the two), never widens it. A PATCH changes the fields it names.",
+      properties: {
+        maxBytes: count('Bytes stored, all versions and parts of uploads in progress included (QuotaExceeded beyond)'),
+        maxBuckets: count('Buckets (QuotaExceeded beyond)'),
+        maxRequestsPerSecond: count('S3 requests per second (SlowDown beyond)', 1),
+        maxConcurrentQueries: count('Analytics queries the account runs at once, per serving process (TooManyQueries beyond); 0 turns analytics and S3 Select off for the account (QuotaExceeded)'),
+        maxQuerySeconds: count('Seconds one query or S3 Select request may run, its result streamed included (QueryTimeout beyond)', 1),
+        maxQueryMemoryBytes: count('DuckDB memory of one query or S3 Select request, bytes, at least 64 MiB (QueryMemoryExceeded beyond)', 64 * 1024 * 1024),
+        maxQueryThreads: count('Worker threads of one query or S3 Select request', 1),
+        maxQueryResultBytes: count('Largest result one query may return or write, bytes (ResultTooLarge beyond)', 1),
+      },
     },
     Account: {
       type: 'object', required: ['id', 'kind', 'name', 'displayName', 'parentId', 'status', 'createdAt', 'regions'],
@@ -146,7 +157,7 @@ export const components = {
         name: str, displayName: str, partner: { type: 'string', description: 'Partner id or name; required when the operator creates the customer (a partner creates under itself)' },
         regions: strings, quotas: { $ref: '#/components/schemas/Quotas' }, defaultResidency: nullable(zones), mandatoryResidency: nullable(zones),
       },
-      example: { name: 'acme', partner: 'dt', regions: ['eu-fra'], quotas: { maxBytes: 10737418240, maxBuckets: 20, maxRequestsPerSecond: 100 }, defaultResidency: ['DE'], mandatoryResidency: ['EU'] },
+      example: { name: 'acme', partner: 'dt', regions: ['eu-fra'], quotas: { maxBytes: 10737418240, maxBuckets: 20, maxRequestsPerSecond: 100, maxConcurrentQueries: 2, maxQuerySeconds: 60 }, defaultResidency: ['DE'], mandatoryResidency: ['EU'] },
     },
     CustomerPatch: {
       type: 'object', additionalProperties: false,

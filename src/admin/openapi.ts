@@ -190,6 +190,7 @@ export function openApiDocument(): Json {
         '                    POST /accounts/dt-cloud/users {"name": "admin", "admin": true}',
         '                    POST /accounts/dt-cloud/users/admin/access-keys {}       (the secret is in this answer only)',
         '  as the partner:   POST /customers {"name": "acme", "regions": ["eu-fra"], "quotas": {"maxBytes": 10737418240}}',
+        '                    PATCH /customers/acme {"quotas": {"maxConcurrentQueries": 2, "maxQuerySeconds": 60}}   (analytics limits within the server\'s)',
         '                    POST /accounts/acme/users {"name": "alice", "admin": true}, then its access key',
         '  as acme\'s alice:  POST /accounts/acme/users {"name": "reporting"}',
         '                    PUT /accounts/acme/users/reporting/policies/read-reports <IAM policy JSON>',

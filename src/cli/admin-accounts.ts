@@ -4,7 +4,7 @@
 import type { Account, Brand, CustomerPatch, NewCustomer, PartnerPatch, Quotas } from '../client/admin-types.js';
 import { listOpt, PAGE_HELP, PAGE_OPTIONS, printList, stringOpt, type Noun, type VerbContext } from './admin-command.js';
 import { table, UsageError } from './admin-connection.js';
-import { formatList, parseCount, parseList, parseSize, parseZones } from './admin-format.js';
+import { formatList, parseCount, parseList, parseSeconds, parseSize, parseZones } from './admin-format.js';
 import { quotaCells, showAccount } from './admin-show.js';
 
 const BRAND_OPTIONS = {
@@ -56,14 +56,28 @@ function idem(ctx: VerbContext): { idempotencyKey?: string } {
   return k === undefined ? {} : { idempotencyKey: k };
 }
 
+/** An analytics quota: 'server' (null: the server's limit) or a value, which may only narrow that limit. */
+function serverOr(text: string, flag: string, parse: (t: string) => number | null): number | null {
+  if (text.trim().toLowerCase() === 'server') return null;
+  const v = parse(text);
+  if (v === null) throw new UsageError(`${flag}: analytics quotas narrow the server's limits and cannot lift them; use 'server' for the server's own limit`);
+  return v;
+}
+
 function quotasFrom(ctx: VerbContext): Partial<Quotas> | undefined {
   const q: Partial<Quotas> = {};
-  const bytes = stringOpt(ctx, 'max-bytes');
-  const buckets = stringOpt(ctx, 'max-buckets');
-  const rps = stringOpt(ctx, 'max-rps');
-  if (bytes !== undefined) q.maxBytes = parseSize(bytes, '--max-bytes');
-  if (buckets !== undefined) q.maxBuckets = parseCount(buckets, '--max-buckets', { unlimited: true });
-  if (rps !== undefined) q.maxRequestsPerSecond = parseCount(rps, '--max-rps', { min: 1, unlimited: true });
+  const opt = (flag: string, set: (text: string, flag: string) => void) => {
+    const text = stringOpt(ctx, flag);
+    if (text !== undefined) set(text, `--${flag}`);
+  };
+  opt('max-bytes', (t, f) => (q.maxBytes = parseSize(t, f)));
+  opt('max-buckets', (t, f) => (q.maxBuckets = parseCount(t, f, { unlimited: true })));
+  opt('max-rps', (t, f) => (q.maxRequestsPerSecond = parseCount(t, f, { min: 1, unlimited: true })));
+  opt('max-queries', (t, f) => (q.maxConcurrentQueries = serverOr(t, f, (x) => parseCount(x, f))));
+  opt('max-query-time', (t, f) => (q.maxQuerySeconds = serverOr(t, f, (x) => parseSeconds(x, f, { min: 1 }))));
+  opt('max-query-memory', (t, f) => (q.maxQueryMemoryBytes = serverOr(t, f, (x) => parseSize(x, f))));
+  opt('max-query-threads', (t, f) => (q.maxQueryThreads = serverOr(t, f, (x) => parseCount(x, f, { min: 1 }))));
+  opt('max-query-result', (t, f) => (q.maxQueryResultBytes = serverOr(t, f, (x) => parseSize(x, f))));
   return Object.keys(q).length > 0 ? q : undefined;
 }
 
@@ -73,6 +87,11 @@ const CUSTOMER_OPTIONS = {
   'max-bytes': { type: 'string' },
   'max-buckets': { type: 'string' },
   'max-rps': { type: 'string' },
+  'max-queries': { type: 'string' },
+  'max-query-time': { type: 'string' },
+  'max-query-memory': { type: 'string' },
+  'max-query-threads': { type: 'string' },
+  'max-query-result': { type: 'string' },
   'default-residency': { type: 'string', multiple: true },
   'mandatory-residency': { type: 'string', multiple: true },
 } as const;
@@ -84,6 +103,14 @@ const CUSTOMER_HELP = `  --display-name NAME
   --max-rps N               S3 requests per second; 'unlimited'
   --default-residency Z,..  Zones for buckets created without a policy; 'none' = the region's country
   --mandatory-residency Z,. Zones every bucket must stay within; 'none' = no such policy`;
+
+const ANALYTICS_QUOTA_HELP = `Analytics quotas (SQL queries and S3 Select) narrow the server's --query-* limits, never widen
+them: a query runs under the smaller of the two. 'server' = the server's limit (the default).
+  --max-queries N           Queries it runs at once (per server process); 0 = analytics off
+  --max-query-time TIME     How long one query may run, e.g. 90, 90s, 5m (at least 1 s)
+  --max-query-memory SIZE   DuckDB memory of one query, e.g. 512MiB (at least 64 MiB)
+  --max-query-threads N     Worker threads of one query
+  --max-query-result SIZE   Largest result of one query, e.g. 100MiB`;
 
 function customerFields(ctx: VerbContext): CustomerPatch {
   const p: CustomerPatch = {};
@@ -176,7 +203,7 @@ export const customerNoun: Noun = {
   verbs: {
     create: {
       synopsis: 'customer create NAME', positionals: ['NAME'],
-      help: `Onboards a customer; a partner creates under itself, the operator names --partner.\n\n  --partner PARTNER         The partner (id or name); required for the operator\n${CUSTOMER_HELP}\n${IDEMPOTENCY_HELP}`,
+      help: `Onboards a customer; a partner creates under itself, the operator names --partner.\n\n  --partner PARTNER         The partner (id or name); required for the operator\n${CUSTOMER_HELP}\n${IDEMPOTENCY_HELP}\n\n${ANALYTICS_QUOTA_HELP}`,
       options: { partner: { type: 'string' }, ...CUSTOMER_OPTIONS, ...IDEMPOTENCY },
       async run(ctx) {
         const partner = stringOpt(ctx, 'partner');
@@ -194,7 +221,7 @@ export const customerNoun: Noun = {
       },
     },
     get: {
-      synopsis: 'customer get CUSTOMER', positionals: ['CUSTOMER'], help: 'Shows a customer (by id or name) with its quotas and residency.',
+      synopsis: 'customer get CUSTOMER', positionals: ['CUSTOMER'], help: "Shows a customer (by id or name) with its quotas (analytics ones: 'server' = the server's limit) and residency.",
       async run(ctx) {
         const a = await ctx.client.getCustomer(ctx.args[0] ?? '');
         ctx.print(a, showAccount(a));
@@ -202,7 +229,7 @@ export const customerNoun: Noun = {
     },
     update: {
       synopsis: 'customer update CUSTOMER', positionals: ['CUSTOMER'],
-      help: `Changes a customer's regions, quotas (its partner or the operator), residency or status.\n\n${CUSTOMER_HELP}\n${STATUS_HELP}`,
+      help: `Changes a customer's regions, quotas (its partner or the operator), residency or status.\n\n${CUSTOMER_HELP}\n${STATUS_HELP}\n\n${ANALYTICS_QUOTA_HELP}`,
       options: { ...CUSTOMER_OPTIONS, status: { type: 'string' } },
       async run(ctx) {
         const patch = customerFields(ctx);

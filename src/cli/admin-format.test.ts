@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from './admin-connection.js';
-import { formatSize, parseCount, parseList, parseSize, parseZones } from './admin-format.js';
+import { formatSeconds, formatSize, parseCount, parseList, parseSeconds, parseSize, parseZones } from './admin-format.js';
 
 describe('admin CLI values', () => {
   it('reads sizes in decimal and binary units, bare bytes and unlimited', () => {
@@ -25,6 +25,18 @@ describe('admin CLI values', () => {
     assert.throws(() => parseList([','], '--regions'), /--regions needs at least one value/);
     assert.equal(parseZones(['none'], '--mandatory-residency'), null);
     assert.deepEqual(parseZones(['EU'], '--mandatory-residency'), ['EU']);
+  });
+
+  it('reads times in seconds, minutes or hours, and shows them in the largest whole unit', () => {
+    assert.equal(parseSeconds('90', '--max-query-time'), 90);
+    assert.equal(parseSeconds('90s', '--max-query-time'), 90);
+    assert.equal(parseSeconds('5m', '--max-query-time'), 300);
+    assert.equal(parseSeconds('2 H', '--max-query-time'), 7200);
+    for (const bad of ['', 'soon', '1.5m', '-3', '10d']) {
+      assert.throws(() => parseSeconds(bad, '--max-query-time'), /--max-query-time: '.*' is not a time of at least 0 s/, bad);
+    }
+    assert.throws(() => parseSeconds('0', '--max-query-time', { min: 1 }), /'0' is not a time of at least 1 s/);
+    assert.deepEqual([formatSeconds(45), formatSeconds(90), formatSeconds(300), formatSeconds(7200)], ['45 s', '90 s', '5 min', '2 h']);
   });
 
   it('shows sizes in the largest whole binary unit', () => {

@@ -35,6 +35,17 @@ export function parseCount(text: string, flag: string, opts: { min?: number; unl
   return Number(t);
 }
 
+const SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** Whole seconds from '90', '90s', '5m' or '1h'. */
+export function parseSeconds(text: string, flag: string, opts: { min?: number } = {}): number {
+  const m = /^(\d+)\s*([smh])?$/.exec(text.trim().toLowerCase());
+  const seconds = m ? Number(m[1]) * (SECONDS[m[2] ?? 's'] ?? 1) : NaN;
+  const min = opts.min ?? 0;
+  if (!Number.isSafeInteger(seconds) || seconds < min) throw new UsageError(`${flag}: '${text}' is not a time of at least ${min} s; use e.g. 90, 90s, 5m or 1h`);
+  return seconds;
+}
+
 /** 'eu-fra,eu-lon' or repeated flags → ['eu-fra', 'eu-lon']. */
 export function parseList(given: readonly string[], flag: string): string[] {
   const items = given.flatMap((g) => g.split(',')).map((s) => s.trim()).filter((s) => s !== '');
@@ -70,6 +81,13 @@ export function formatSize(bytes: number | null | undefined): string {
     return `${r.toFixed(1)} ${BINARY[j]} (${bytes} B)`;
   }
   return `${v} ${BINARY[i]}`;
+}
+
+/** 90 → '90 s', 300 → '5 min', 7200 → '2 h'. */
+export function formatSeconds(n: number): string {
+  if (n >= 3600 && n % 3600 === 0) return `${n / 3600} h`;
+  if (n >= 60 && n % 60 === 0) return `${n / 60} min`;
+  return `${n} s`;
 }
 
 export function formatCount(n: number | null | undefined): string {

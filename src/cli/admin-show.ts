@@ -3,7 +3,7 @@
  */
 import type { AccessKey, Account, NewAccessKey, Quotas, User } from '../client/admin-types.js';
 import { fields } from './admin-connection.js';
-import { formatCount, formatList, formatSize, formatTime } from './admin-format.js';
+import { formatCount, formatList, formatSeconds, formatSize, formatTime } from './admin-format.js';
 
 export function quotaCells(q: Quotas | undefined): [string, string, string] {
   return [formatSize(q?.maxBytes), formatCount(q?.maxBuckets), formatCount(q?.maxRequestsPerSecond)];
@@ -22,8 +22,18 @@ export function showAccount(a: Account): string {
       ['COLOURS', [b.colors?.primary, b.colors?.accent].filter((c) => c !== undefined).join(', ') || '-'], ['ENDPOINT HOST', b.endpointHost ?? '-']);
   }
   if (a.quotas) {
-    const [bytes, buckets, rps] = quotaCells(a.quotas);
+    const q = a.quotas;
+    const [bytes, buckets, rps] = quotaCells(q);
     rows.push(['MAX BYTES', bytes], ['MAX BUCKETS', buckets], ['MAX RPS', rps]);
+    // Analytics quotas: null is the server's limit, not unlimited.
+    const server = <T>(v: T | null | undefined, show: (v: T) => string) => (v === null || v === undefined ? "server's" : show(v));
+    rows.push(
+      ['MAX QUERIES', server(q.maxConcurrentQueries, (n) => (n === 0 ? '0 (analytics off)' : String(n)))],
+      ['MAX QUERY TIME', server(q.maxQuerySeconds, formatSeconds)],
+      ['MAX QUERY MEMORY', server(q.maxQueryMemoryBytes, formatSize)],
+      ['MAX QUERY THREADS', server(q.maxQueryThreads, String)],
+      ['MAX QUERY RESULT', server(q.maxQueryResultBytes, formatSize)],
+    );
   }
   if (a.kind === 'customer') rows.push(['DEFAULT RESIDENCY', zonesOrNone(a.defaultResidency, "the region's country")]);
   if (a.mandatoryResidency !== undefined) rows.push(['MANDATORY RESIDENCY', zonesOrNone(a.mandatoryResidency, 'none')]);

@@ -26,12 +26,45 @@ export interface Brand {
   endpointHost?: string;
 }
 
-/** null = unlimited. */
+/**
+ * A customer's limits. Storage and requests: null = unlimited. Analytics (SQL queries and S3
+ * Select): null = the server's limit; a quota only narrows the server's limit, never widens it.
+ */
 export interface Quotas {
+  /** Bytes stored (all versions and parts of uploads in progress). */
   maxBytes: number | null;
   maxBuckets: number | null;
+  /** S3 requests per second (SlowDown beyond). */
   maxRequestsPerSecond: number | null;
+  /** Analytics queries the account runs at once (per serving process, as --query-concurrency); 0: analytics is off. */
+  maxConcurrentQueries: number | null;
+  /** Seconds one query may run, its result streamed included. */
+  maxQuerySeconds: number | null;
+  /** DuckDB memory of one query, bytes. */
+  maxQueryMemoryBytes: number | null;
+  /** Worker threads of one query. */
+  maxQueryThreads: number | null;
+  /** Largest result one query may return or write, bytes. */
+  maxQueryResultBytes: number | null;
 }
+
+/** No quota set: every limit unlimited or the server's. */
+export const NO_QUOTAS: Readonly<Quotas> = {
+  maxBytes: null, maxBuckets: null, maxRequestsPerSecond: null,
+  maxConcurrentQueries: null, maxQuerySeconds: null, maxQueryMemoryBytes: null, maxQueryThreads: null, maxQueryResultBytes: null,
+};
+
+/**
+ * The least value of each quota. A query needs a second, a thread, a byte of result, and 64 MiB
+ * of memory (DuckDB's CSV reader alone takes some 32 MiB for its buffers).
+ */
+export const QUOTA_MINIMUMS: Readonly<Record<keyof Quotas, number>> = {
+  maxBytes: 0, maxBuckets: 0, maxRequestsPerSecond: 1,
+  maxConcurrentQueries: 0, maxQuerySeconds: 1, maxQueryMemoryBytes: 64 * 1024 * 1024, maxQueryThreads: 1, maxQueryResultBytes: 1,
+};
+
+/** The analytics quotas, whose null means the server's limit rather than unlimited. */
+export const ANALYTICS_QUOTAS: readonly (keyof Quotas)[] = ['maxConcurrentQueries', 'maxQuerySeconds', 'maxQueryMemoryBytes', 'maxQueryThreads', 'maxQueryResultBytes'];
 
 export interface Account {
   id: string;

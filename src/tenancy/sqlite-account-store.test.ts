@@ -33,6 +33,22 @@ describe('SqliteAccountStore', () => {
     b.close();
   });
 
+  it('reads quotas stored before the analytics quotas existed with those as null (the server\'s limits)', () => {
+    const a = new SqliteAccountStore(file);
+    a.insertAccount(partner('111111111111', 'telco'));
+    a.insertAccount({ id: '222222222222', kind: 'customer', name: 'acme', displayName: 'acme', parentId: '111111111111', status: 'active', createdAt: '2026-01-01T00:00:00.000Z', regions: ['de-1'], defaultResidency: null });
+    a.close();
+    const raw = new Database(file);
+    raw.prepare('UPDATE accounts SET quotas = ? WHERE id = ?').run(JSON.stringify({ maxBytes: 1000, maxBuckets: 2, maxRequestsPerSecond: null }), '222222222222');
+    raw.close();
+    const b = new SqliteAccountStore(file);
+    assert.deepEqual(b.getAccount('222222222222')?.quotas, {
+      maxBytes: 1000, maxBuckets: 2, maxRequestsPerSecond: null,
+      maxConcurrentQueries: null, maxQuerySeconds: null, maxQueryMemoryBytes: null, maxQueryThreads: null, maxQueryResultBytes: null,
+    });
+    b.close();
+  });
+
   it('is shared by every handle on the same file (cluster workers)', () => {
     const a = new SqliteAccountStore(file);
     const b = new SqliteAccountStore(file);

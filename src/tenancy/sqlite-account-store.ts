@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import { openSharedDatabase } from '../core/sqlite-wal.js';
-import type { AccessEvent, AccessKey, Account, AccountKind, AccountMove, Brand, NamedPolicy, Quotas, Status, TokenInfo, User } from './model.js';
+import { NO_QUOTAS, type AccessEvent, type AccessKey, type Account, type AccountKind, type AccountMove, type Brand, type NamedPolicy, type Quotas, type Status, type TokenInfo, type User } from './model.js';
 
 /** An account as stored: its mandatory residency lives in the placement directory. */
 export type StoredAccount = Omit<Account, 'mandatoryResidency'>;
@@ -203,7 +203,8 @@ function toAccount(r: AccountRow): StoredAccount {
   };
   if (r.brand !== null) a.brand = JSON.parse(r.brand) as Brand;
   if (r.kind === 'customer') {
-    a.quotas = r.quotas === null ? { maxBytes: null, maxBuckets: null, maxRequestsPerSecond: null } : (JSON.parse(r.quotas) as Quotas);
+    // Quotas stored before a field existed read as null (unlimited, or the server's limit).
+    a.quotas = { ...NO_QUOTAS, ...(r.quotas === null ? {} : (JSON.parse(r.quotas) as Partial<Quotas>)) };
     a.defaultResidency = r.default_residency === null ? null : (JSON.parse(r.default_residency) as string[]);
   }
   return a;

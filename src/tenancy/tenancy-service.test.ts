@@ -78,7 +78,7 @@ describe('customers', () => {
   it('a partner creates customers under itself, in its licensed regions by default', async () => {
     assert.equal(h.customerA.parentId, h.partnerA.id);
     assert.deepEqual(h.customerA.regions, ['de-1', 'fr-1']);
-    assert.deepEqual(h.customerA.quotas, { maxBytes: null, maxBuckets: null, maxRequestsPerSecond: null });
+    assert.deepEqual(h.customerA.quotas, { maxBytes: null, maxBuckets: null, maxRequestsPerSecond: null, maxConcurrentQueries: null, maxQuerySeconds: null, maxQueryMemoryBytes: null, maxQueryThreads: null, maxQueryResultBytes: null });
     assert.equal(h.customerA.mandatoryResidency, null);
     const c = await w.svc.createCustomer(h.adminA, { name: 'initech', regions: ['fr-1'], quotas: { maxBuckets: 5 }, defaultResidency: ['eu'] });
     assert.deepEqual(c.regions, ['fr-1']);
@@ -158,7 +158,21 @@ describe('customers', () => {
     await w.svc.updateCustomer(h.custAdminA, h.customerA.id, { quotas: { maxBytes: null }, regions: ['fr-1', 'de-1'], status: 'active' });
     // Its partner may.
     const raised = await w.svc.updateCustomer(h.adminA, h.customerA.id, { quotas: { maxBytes: 10 ** 12, maxRequestsPerSecond: 100 } });
-    assert.deepEqual(raised.quotas, { maxBytes: 10 ** 12, maxBuckets: null, maxRequestsPerSecond: 100 });
+    assert.deepEqual(raised.quotas, { maxBytes: 10 ** 12, maxBuckets: null, maxRequestsPerSecond: 100, maxConcurrentQueries: null, maxQuerySeconds: null, maxQueryMemoryBytes: null, maxQueryThreads: null, maxQueryResultBytes: null });
+  });
+
+  it('analytics quotas: set by the partner, each at least its minimum or null (the server\'s limit), never by the customer', async () => {
+    const set = await w.svc.updateCustomer(h.adminA, h.customerA.id, { quotas: { maxConcurrentQueries: 0, maxQuerySeconds: 30, maxQueryMemoryBytes: 64 * 2 ** 20, maxQueryThreads: 1, maxQueryResultBytes: 10 ** 6 } });
+    assert.deepEqual(set.quotas, { maxBytes: null, maxBuckets: null, maxRequestsPerSecond: null, maxConcurrentQueries: 0, maxQuerySeconds: 30, maxQueryMemoryBytes: 64 * 2 ** 20, maxQueryThreads: 1, maxQueryResultBytes: 10 ** 6 });
+    assert.deepEqual((await w.svc.getAccount(h.adminA, h.customerA.id)).quotas, set.quotas, 'stored');
+    await assert.rejects(w.svc.updateCustomer(h.custAdminA, h.customerA.id, { quotas: { maxConcurrentQueries: 4 } }), { code: 'AccessDenied' });
+    await assert.rejects(w.svc.updateCustomer(h.custAdminA, h.customerA.id, { quotas: { maxQuerySeconds: null } }), { code: 'AccessDenied' });
+    for (const [field, value] of [['maxConcurrentQueries', -1], ['maxQuerySeconds', 0], ['maxQuerySeconds', 1.5], ['maxQueryMemoryBytes', 2 ** 20], ['maxQueryThreads', 0], ['maxQueryResultBytes', '1MB']] as const) {
+      await assert.rejects(w.svc.updateCustomer(h.adminA, h.customerA.id, { quotas: { [field]: value } }), (e: Error & { code: string; details?: Record<string, string> }) =>
+        e.code === 'InvalidArgument' && e.details?.['ArgumentName'] === `quotas.${field}` && e.message.includes("or null (the server's limit)"), `${field}: ${value}`);
+    }
+    const reset = await w.svc.updateCustomer(h.adminA, h.customerA.id, { quotas: { maxConcurrentQueries: null, maxQuerySeconds: null } });
+    assert.deepEqual([reset.quotas?.maxConcurrentQueries, reset.quotas?.maxQuerySeconds, reset.quotas?.maxQueryThreads], [null, null, 1]);
   });
 
   it('a refused customer update leaves its mandatory residency as it was', async () => {

@@ -17,7 +17,7 @@ import { AccessRules, denied, noSuchAccount, noSuchUser, onlyAdmins } from './ac
 import { withMandatoryResidency } from './account-directory.js';
 import { newAccessKeyId, newAccountId, newSecretAccessKey, newToken, newTokenId, newUserId, hashToken } from './ids.js';
 import {
-  OPERATOR_ACCOUNT_ID,
+  NO_QUOTAS, OPERATOR_ACCOUNT_ID,
   type AccessEvent, type AccessKey, type Account, type AccountKind, type AccountMove, type CreateCustomerInput, type MoveCustomerInput, type CreatePartnerInput,
   type CreateUserInput, type MandatoryResidencyPort, type NamedPolicy, type NewAccessKey, type NewToken, type Page,
   type PageRequest, type Principal, type Status, type TenancyService, type UpdateCustomerInput, type UpdatePartnerInput, type User,
@@ -57,7 +57,6 @@ export interface TenancyServiceDeps {
 /** The `action` of onboarding access events. */
 export const ONBOARD_USER = 'admin:CreateUser';
 export const ONBOARD_KEY = 'admin:CreateAccessKey';
-const EMPTY_QUOTAS = { maxBytes: null, maxBuckets: null, maxRequestsPerSecond: null };
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 const publicKey = ({ sealedSecret: _sealed, ...key }: StoredKey): AccessKey => key;
@@ -125,7 +124,7 @@ export class SqliteTenancyService implements TenancyService {
     }
     const name = checkAccountName(input.name);
     const displayName = input.displayName === undefined ? name : checkDisplayName(input.displayName);
-    const quotas = checkQuotas(input.quotas, EMPTY_QUOTAS);
+    const quotas = checkQuotas(input.quotas, NO_QUOTAS);
     const defaultResidency = this.residencyZones(input.defaultResidency, 'defaultResidency');
     const mandatory = this.residencyZones(input.mandatoryResidency, 'mandatoryResidency');
     const account = this.store.transaction(() => {
@@ -496,7 +495,7 @@ export class SqliteTenancyService implements TenancyService {
     if (input.displayName !== undefined) next.displayName = checkDisplayName(input.displayName);
     if (input.defaultResidency !== undefined) next.defaultResidency = this.residencyZones(input.defaultResidency, 'defaultResidency');
     if (input.mandatoryResidency !== undefined) this.residencyZones(input.mandatoryResidency, 'mandatoryResidency');
-    next.quotas = checkQuotas(input.quotas, account.quotas ?? EMPTY_QUOTAS);
+    next.quotas = checkQuotas(input.quotas, account.quotas ?? NO_QUOTAS);
     if (input.status !== undefined) next.status = checkStatus(input.status);
     if (input.regions !== undefined) {
       next.regions = checkRegions(input.regions, this.deps.regions);

@@ -3,7 +3,7 @@
  * Each throws an AppError naming the offending argument; none touches storage.
  */
 import { fail } from '../core/errors.js';
-import type { Brand, PageRequest, Quotas, Status } from './model.js';
+import { ANALYTICS_QUOTAS, NO_QUOTAS, QUOTA_MINIMUMS, type Brand, type PageRequest, type Quotas, type Status } from './model.js';
 
 const ACCOUNT_NAME = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const USER_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
@@ -67,20 +67,23 @@ export function checkRegions(value: unknown, known: readonly string[], argument 
   return regions;
 }
 
-const QUOTA_FIELDS = ['maxBytes', 'maxBuckets', 'maxRequestsPerSecond'] as const;
+const QUOTA_FIELDS = Object.keys(QUOTA_MINIMUMS) as (keyof Quotas)[];
 
-/** `patch` over `base`: each field a non-negative safe integer or null (unlimited). */
+/** `patch` over `base`: each field a safe integer at least its minimum, or null (unlimited, or the server's limit for analytics). */
 export function checkQuotas(patch: unknown, base: Quotas): Quotas {
   if (patch === undefined) return base;
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) invalid('quotas', 'quotas must be an object.');
-  const next: Quotas = { ...base };
+  const next: Quotas = { ...NO_QUOTAS, ...base };
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (!(QUOTA_FIELDS as readonly string[]).includes(k)) invalid('quotas', `Unknown quota '${k}'; the quotas are ${QUOTA_FIELDS.join(', ')}.`);
+    if (!(QUOTA_FIELDS as string[]).includes(k)) invalid('quotas', `Unknown quota '${k}'; the quotas are ${QUOTA_FIELDS.join(', ')}.`);
+    const field = k as keyof Quotas;
     if (v === undefined) continue;
-    if (v !== null && !(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
-      invalid(`quotas.${k}`, `quotas.${k} must be a non-negative integer or null (unlimited).`);
+    const min = QUOTA_MINIMUMS[field];
+    if (v !== null && !(typeof v === 'number' && Number.isSafeInteger(v) && v >= min)) {
+      const none = ANALYTICS_QUOTAS.includes(field) ? "the server's limit" : 'unlimited';
+      invalid(`quotas.${k}`, `quotas.${k} must be a whole number >= ${min}, or null (${none}); ${JSON.stringify(v) ?? String(v)} is not.`);
     }
-    next[k as (typeof QUOTA_FIELDS)[number]] = v as number | null;
+    next[field] = v as number | null;
   }
   return next;
 }

@@ -106,11 +106,23 @@ describe('sovra admin (the binary)', () => {
     assert.deepEqual(listed.items.map((p) => [p.name, p.brand.colors.primary]), [['dt', '#e20074']]);
 
     const customer = await json(['customer', 'create', 'acme', '--partner', 'dt', '--regions', 'eu-fra', '--max-bytes', '10GiB', '--max-buckets', '20',
-      '--max-rps', '100', '--default-residency', 'DE', '--mandatory-residency', 'EU']);
-    assert.deepEqual(customer['quotas'], { maxBytes: 10737418240, maxBuckets: 20, maxRequestsPerSecond: 100 });
+      '--max-rps', '100', '--max-queries', '2', '--max-query-time', '5m', '--max-query-memory', '512MiB', '--default-residency', 'DE', '--mandatory-residency', 'EU']);
+    assert.deepEqual(customer['quotas'], {
+      maxBytes: 10737418240, maxBuckets: 20, maxRequestsPerSecond: 100,
+      maxConcurrentQueries: 2, maxQuerySeconds: 300, maxQueryMemoryBytes: 512 * 2 ** 20, maxQueryThreads: null, maxQueryResultBytes: null,
+    });
     assert.deepEqual([customer['defaultResidency'], customer['mandatoryResidency']], [['DE'], ['EU']]);
     const shown = fieldLines((await ok(['customer', 'get', 'acme'])).stdout);
     assert.deepEqual([shown['MAX BYTES'], shown['MAX BUCKETS'], shown['MAX RPS'], shown['DEFAULT RESIDENCY'], shown['MANDATORY RESIDENCY']], ['10 GiB', '20', '100', 'DE', 'EU']);
+    assert.deepEqual([shown['MAX QUERIES'], shown['MAX QUERY TIME'], shown['MAX QUERY MEMORY'], shown['MAX QUERY THREADS'], shown['MAX QUERY RESULT']], ['2', '5 min', '512 MiB', "server's", "server's"]);
+    // Back to the server's limit; a value cannot lift a quota above it.
+    const reset = await json(['customer', 'update', 'acme', '--max-query-time', 'server', '--max-query-threads', '1']);
+    assert.deepEqual([reset['quotas'].maxQuerySeconds, reset['quotas'].maxQueryThreads], [null, 1]);
+    await usage(['customer', 'update', 'acme', '--max-query-memory', 'unlimited'], /--max-query-memory: analytics quotas narrow the server's limits and cannot lift them; use 'server'/);
+    await usage(['customer', 'update', 'acme', '--max-query-time', '0'], /--max-query-time: '0' is not a time of at least 1 s/);
+    const tooSmall = await sovra(['customer', 'update', 'acme', '--max-query-memory', '1MiB']);
+    assert.notEqual(tooSmall.code, 0);
+    assert.match(tooSmall.stderr, /InvalidArgument: "maxQueryMemoryBytes" must be a whole number >= 67108864, or null for the server's limit/);
     const customers = tableCells((await ok(['customer', 'list', '--partner', 'dt'])).stdout);
     assert.deepEqual(customers, [
       ['ID', 'NAME', 'PARTNER ID', 'REGIONS', 'MAX BYTES', 'MAX BUCKETS', 'MAX RPS', 'STATUS'],

@@ -109,7 +109,7 @@ describe('admin API: accounts, users, keys, policies and tokens', () => {
 
     acme = await dtAdmin.createCustomer({ name: 'acme', regions: ['eu-fra'], quotas: { maxBytes: 10 * 2 ** 30, maxBuckets: 20, maxRequestsPerSecond: 100 }, mandatoryResidency: ['EU'] });
     assert.equal(acme.parentId, dt.id);
-    assert.deepEqual(acme.quotas, { maxBytes: 10 * 2 ** 30, maxBuckets: 20, maxRequestsPerSecond: 100 });
+    assert.deepEqual(acme.quotas, { maxBytes: 10 * 2 ** 30, maxBuckets: 20, maxRequestsPerSecond: 100, maxConcurrentQueries: null, maxQuerySeconds: null, maxQueryMemoryBytes: null, maxQueryThreads: null, maxQueryResultBytes: null });
     assert.deepEqual(acme.mandatoryResidency, ['EU']);
     acmeBoss = (await userClient(dtAdmin, 'acme', 'boss', true)).client;
 

@@ -3,7 +3,7 @@
  * service enforces who may do what; this file maps JSON to its inputs and back.
  */
 import { fail } from '../../core/errors.js';
-import type { Account, AccountKind, Brand, CreateCustomerInput, CreatePartnerInput, Principal, Quotas, TenancyService, UpdateCustomerInput, UpdatePartnerInput } from '../../tenancy/model.js';
+import { ANALYTICS_QUOTAS, NO_QUOTAS, QUOTA_MINIMUMS, type Account, type AccountKind, type Brand, type CreateCustomerInput, type CreatePartnerInput, type Principal, type Quotas, type TenancyService, type UpdateCustomerInput, type UpdatePartnerInput } from '../../tenancy/model.js';
 import { count, nested, object, oneOf, pageRequest, requiredStr, str, strList, zoneListOrNull, type Obj } from '../input.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from '../route.js';
 
@@ -31,11 +31,12 @@ function brandOf(o: Obj, fallbackName: string | undefined): Brand | undefined {
 }
 
 function quotasOf(o: Obj): Partial<Quotas> | undefined {
-  const q = nested(o, 'quotas', ['maxBytes', 'maxBuckets', 'maxRequestsPerSecond']);
+  const fields = Object.keys(NO_QUOTAS) as (keyof Quotas)[];
+  const q = nested(o, 'quotas', fields);
   if (!q) return undefined;
   const out: Partial<Quotas> = {};
-  for (const f of ['maxBytes', 'maxBuckets', 'maxRequestsPerSecond'] as const) {
-    const v = count(q, f, { nullable: true, min: f === 'maxRequestsPerSecond' ? 1 : 0 });
+  for (const f of fields) {
+    const v = count(q, f, { nullable: true, min: QUOTA_MINIMUMS[f], ...(ANALYTICS_QUOTAS.includes(f) ? { nullMeans: "the server's limit" } : {}) });
     if (v !== undefined) out[f] = v;
   }
   return out;
