@@ -5,7 +5,7 @@
  * authorization.
  */
 export { AnalyticsService, CONTENT_TYPES, RESULT_FORMATS, type AnalyticsServiceOptions, type QueryInput, type ResultFormat, type StoredResult, type StreamedResult } from './query-service.js';
-export { DEFAULT_ANALYTICS_LIMITS, type AnalyticsLimits } from './limits.js';
+export { DEFAULT_ANALYTICS_LIMITS, effectiveLimits, type AnalyticsLimits, type CallerLimits } from './limits.js';
 export type { BucketPlace, ObjectAccess, ResidencyRules } from './ports.js';
 export type { QueryStatus } from './query-run.js';
 export { ANALYTICS_PREFIX, ANALYTICS_ROUTES, createAnalyticsApi, type AnalyticsApiDeps } from './api/analytics-api.js';

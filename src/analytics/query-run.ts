@@ -8,9 +8,13 @@ import { rm } from 'node:fs/promises';
 import type { AppError } from '../core/errors.js';
 import { fail } from '../core/errors.js';
 import { POSITION } from './errors.js';
+import type { AnalyticsLimits } from './limits.js';
 import type { Sandbox, SandboxLease } from './sandbox.js';
 
 export type QueryState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What one query runs under: the server's limits, narrowed by its account's quotas. */
+export type QueryLimits = Pick<AnalyticsLimits, 'timeoutMs' | 'memoryBytes' | 'threads' | 'maxResultBytes'>;
 
 export interface QueryStatus {
   id: string;
@@ -20,6 +24,8 @@ export interface QueryStatus {
   bytesScanned: number;
   elapsedMs: number;
   rows: number;
+  /** The limits it runs under (the server's, narrowed by the account's quotas). */
+  limits: QueryLimits;
   error?: { code: string; message: string; position?: number };
 }
 
@@ -39,8 +45,6 @@ export class QueryRun {
   error: AppError | undefined;
   /** Why it was stopped from outside, if it was. */
   stopReason: StopReason | undefined;
-  /** The result limit, for the message when a result grows past it. */
-  maxResultBytes = 0;
   private readonly controller = new AbortController();
   private ended: Promise<void> | undefined;
 
@@ -51,6 +55,7 @@ export class QueryRun {
   constructor(
     readonly id: string,
     readonly accountId: string,
+    readonly limits: QueryLimits,
     private readonly lease: SandboxLease,
     private readonly onEnd: (run: QueryRun) => void,
   ) {
@@ -81,8 +86,8 @@ export class QueryRun {
 
   /** The error a stopped query ends with. */
   stoppedError(): AppError {
-    if (this.stopReason === 'timeout') return fail('QueryTimeout', 'The query ran longer than it may and was stopped.');
-    if (this.stopReason === 'too-large') return resultTooLarge(this.maxResultBytes);
+    if (this.stopReason === 'timeout') return fail('QueryTimeout', `The query ran longer than ${formatSeconds(this.limits.timeoutMs)}, the most a query of yours may take, and was stopped.`);
+    if (this.stopReason === 'too-large') return resultTooLarge(this.limits.maxResultBytes);
     return fail('QueryCancelled', 'The query was cancelled.');
   }
 
@@ -105,6 +110,7 @@ export class QueryRun {
     const s: QueryStatus = {
       id: this.id, state: this.state, progress: this.progress(), bytesScanned: this.bytesScanned,
       elapsedMs: (this.endedAt ?? Date.now()) - this.startedAt, rows: this.rows,
+      limits: { timeoutMs: this.limits.timeoutMs, memoryBytes: this.limits.memoryBytes, threads: this.limits.threads, maxResultBytes: this.limits.maxResultBytes },
     };
     if (this.error) {
       const position = this.error.details?.[POSITION];
@@ -147,4 +153,8 @@ export class QueryRun {
 
 export function resultTooLarge(limit: number): AppError {
   return fail('ResultTooLarge', `The result is larger than ${limit} bytes, the most a query may return; aggregate or filter more, or write it to a bucket in Parquet.`);
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

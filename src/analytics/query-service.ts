@@ -20,7 +20,7 @@ import { arrowEncoder } from './arrow-ipc.js';
 import { duckError } from './duck-errors.js';
 import { quoteNonFiniteInFile } from './json-nonfinite.js';
 import { columnsOf, type ChunkEncoder, type Column } from './encoders.js';
-import { DEFAULT_ANALYTICS_LIMITS, type AnalyticsLimits } from './limits.js';
+import { DEFAULT_ANALYTICS_LIMITS, effectiveLimits, type AnalyticsLimits, type CallerLimits } from './limits.js';
 import { materialize } from './materialize.js';
 import type { ObjectAccess, ResidencyRules } from './ports.js';
 import { QueryRun, resultTooLarge, type QueryStatus } from './query-run.js';
@@ -28,7 +28,7 @@ import { QueryRegistry, type SharedQuery } from './query-registry.js';
 import { processingRegion } from './residency.js';
 import { blankStatementEnds, copyStatement, tableStatement } from './result-statement.js';
 import { rewriteQuery, type Rewritten } from './rewrite.js';
-import { SandboxPool, SqlParser } from './sandbox.js';
+import { SandboxPool, SqlParser, type SandboxLimits } from './sandbox.js';
 import { guardQuery } from './sql-guard.js';
 
 export type ResultFormat = 'jsonl' | 'csv' | 'arrow' | 'parquet';
@@ -50,6 +50,8 @@ export interface QueryInput {
   output?: { bucket: string; key: string };
   /** The caller's account: owner of the query (status, cancel) and of its concurrency share. */
   accountId: string;
+  /** The account's own limits (its quotas), within the server's; absent: the server's. */
+  limits?: CallerLimits;
   /** The caller's view of storage (authorization included). */
   access: ObjectAccess;
   /** Aborted when the caller goes away: the query is cancelled. */
@@ -135,7 +137,7 @@ export class AnalyticsService {
       }
       await rm(this.scratchDir, { recursive: true, force: true });
       await mkdir(this.scratchDir, { recursive: true });
-      this.pool = new SandboxPool(this.scratchDir, this.limits);
+      this.pool = new SandboxPool(this.scratchDir);
     })();
     return this.cleaned;
   }
@@ -184,9 +186,10 @@ export class AnalyticsService {
     return q;
   }
 
-  private admit(accountId: string): void {
+  private admit(accountId: string, limits: AnalyticsLimits): void {
+    if (limits.maxConcurrentPerAccount <= 0) throw fail('QuotaExceeded', 'Analytics is off for your account: its quota allows no queries; ask your provider to allow them.');
     const mine = this.runningByAccount.get(accountId) ?? 0;
-    if (mine >= this.limits.maxConcurrentPerAccount) {
+    if (mine >= limits.maxConcurrentPerAccount) {
       throw fail('TooManyQueries', `Your account runs ${mine} queries already, the most it may run at once; wait for one to finish.`);
     }
     if (this.running >= this.limits.maxConcurrent) throw fail('TooManyQueries', 'This region runs as many queries as it may at once; try again shortly.');
@@ -206,8 +209,9 @@ export class AnalyticsService {
       this.cleanups.add(cleaned);
       void cleaned.then(() => {
         this.cleanups.delete(cleaned);
-        // The next query's sandbox opens once this one's is closed, not while it still works.
-        void this.pool?.replenish();
+        // The next query's sandbox opens once this one's is closed, not while it still works;
+        // with this query's limits, the likeliest of the next one (the same account again).
+        void this.pool?.replenish(sandboxLimits(run.limits, this.limits));
       });
     }
     const keep = this.keepFinishedMs;
@@ -252,13 +256,13 @@ export class AnalyticsService {
     if (this.runs.get(`${input.accountId}/${id}`)?.state === 'running' || (elsewhere?.status.state === 'running' && processAlive(elsewhere.pid))) {
       throw fail('Conflict', `Your query ${id} is still running; choose another id.`);
     }
-    this.admit(input.accountId);
+    const limits = effectiveLimits(this.limits, input.limits);
+    this.admit(input.accountId, limits);
     if (!this.pool) throw fail('Internal', 'The analytics scratch area is not ready.');
-    const run = new QueryRun(id, input.accountId, this.pool.take(), (r) => this.release(r));
-    run.maxResultBytes = this.limits.maxResultBytes;
+    const run = new QueryRun(id, input.accountId, limits, this.pool.take(sandboxLimits(limits, this.limits)), (r) => this.release(r));
     this.runs.set(`${input.accountId}/${id}`, run);
     this.registry?.started(input.accountId, run.status());
-    const timer = setTimeout(() => run.stop('timeout'), this.limits.timeoutMs);
+    const timer = setTimeout(() => run.stop('timeout'), limits.timeoutMs);
     timer.unref();
     // Status for the other processes, and their cancellation requests, while it runs.
     const poll = setInterval(() => {
@@ -301,8 +305,12 @@ export class AnalyticsService {
       const sandbox = await run.openSandbox();
       run.throwIfStopped();
       const prepared = await sandbox.connection.prepare(rewritten.sql);
-      if (prepared.statementType !== StatementType.SELECT) throw fail('QueryRefused', 'Only a single read-only query is allowed.');
+      const select = prepared.statementType === StatementType.SELECT;
       const columns = columnsOf(Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnName(i)), Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnType(i)));
+      // A live prepared statement keeps its readers' buffers (30.5 MiB per CSV file) out of the
+      // query's memory until it is collected; the COPY below binds the query again.
+      prepared.destroySync();
+      if (!select) throw fail('QueryRefused', 'Only a single read-only query is allowed.');
       const rw = rewritten;
       // The whole result is made in the scratch directory before any of it is sent: a query
       // that fails, at any row, answers an error, never a short result.
@@ -312,7 +320,7 @@ export class AnalyticsService {
       else await this.copyResult(run, copyStatement(rw, input.format, file, columns.map((c) => c.name)), file, using);
       if (input.format === 'jsonl') {
         await quoteNonFiniteInFile(file);
-        if ((await stat(file)).size > this.limits.maxResultBytes) throw resultTooLarge(this.limits.maxResultBytes);
+        if ((await stat(file)).size > limits.maxResultBytes) throw resultTooLarge(limits.maxResultBytes);
       }
       rewritten = rw;
       run.throwIfStopped();
@@ -343,7 +351,7 @@ export class AnalyticsService {
     using(copy);
     const watch = setInterval(() => {
       stat(file).then((st) => {
-        if (st.size > this.limits.maxResultBytes) run.stop('too-large');
+        if (st.size > run.limits.maxResultBytes) run.stop('too-large');
       }, () => undefined);
     }, 200);
     try {
@@ -353,7 +361,7 @@ export class AnalyticsService {
       clearInterval(watch);
     }
     run.throwIfStopped();
-    if ((await stat(file)).size > this.limits.maxResultBytes) throw resultTooLarge(this.limits.maxResultBytes);
+    if ((await stat(file)).size > run.limits.maxResultBytes) throw resultTooLarge(run.limits.maxResultBytes);
   }
 
   /**
@@ -375,7 +383,7 @@ export class AnalyticsService {
   private async *encoded(run: QueryRun, result: DuckDBResult, encoder: ChunkEncoder, expected: number): AsyncGenerator<Buffer, void, undefined> {
     let bytes = 0;
     let rows = 0;
-    const limit = this.limits.maxResultBytes;
+    const limit = run.limits.maxResultBytes;
     const emit = (buf: Buffer): Buffer => {
       bytes += buf.length;
       if (bytes > limit) throw resultTooLarge(limit);
@@ -452,6 +460,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
+
+/** What a query's sandbox is opened with: its memory and threads, the server's spill space. */
+function sandboxLimits(query: Pick<AnalyticsLimits, 'memoryBytes' | 'threads'>, server: AnalyticsLimits): SandboxLimits {
+  return { memoryBytes: query.memoryBytes, threads: query.threads, tempBytes: server.tempBytes };
+}
 
 function statsOf(run: QueryRun): QueryStats {
   return { bytesScanned: run.bytesScanned, elapsedMs: (run.endedAt ?? Date.now()) - run.startedAt, rows: run.rows };

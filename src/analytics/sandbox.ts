@@ -69,53 +69,92 @@ export async function openSandbox(scratchDir: string, limits: SandboxLimits): Pr
 /** A query's scratch directory and the sandbox locked to it, which may still be opening. */
 export interface SandboxLease {
   dir: string;
+  /** What the sandbox was opened with (memory and threads are fixed for an instance's life). */
+  limits: SandboxLimits;
   sandbox: Promise<Sandbox>;
 }
 
+/** Spares kept at most: the server's limits and one customer's, say; more would hold idle instances. */
+export const MAX_SPARES = 2;
+
+function sameLimits(a: SandboxLimits, b: SandboxLimits): boolean {
+  return a.memoryBytes === b.memoryBytes && a.threads === b.threads && a.tempBytes === b.tempBytes;
+}
+
 /**
- * Keeps one sandbox open ahead of the next query: opening a DuckDB instance costs 20-30 ms,
+ * Keeps sandboxes open ahead of the next queries: opening a DuckDB instance costs 20-30 ms,
  * which would otherwise be on every query's path. A spare is as fresh as one opened on
  * demand (a new instance, its own new directory, nothing run in it but the locking
- * settings) and serves exactly one query. It is opened when a query ends, never at start:
- * a server that runs no query holds no instance.
+ * settings) and serves exactly one query. Memory and threads are locked into an instance
+ * when it opens, so a spare serves only a query with the same limits; customers' quotas
+ * make several sets of limits, and the pool keeps a spare for each of the most recently
+ * used ones, at most MAX_SPARES (the least recently used is closed). Spares are opened when
+ * a query ends, never at start: a server that runs no query holds no instance.
  */
 export class SandboxPool {
-  private spare: SandboxLease | undefined;
+  /** Waiting spares, the most recently asked-for limits last. */
+  private spares: SandboxLease[] = [];
+  /** Spares pushed out, still closing (close() waits for them). */
+  private readonly discarding = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(private readonly root: string, private readonly limits: SandboxLimits) {}
+  constructor(private readonly root: string) {}
 
-  /** The spare if there is one, else a sandbox opening now, in a new directory under the root. */
-  take(): SandboxLease {
-    const lease = this.spare ?? this.open();
-    this.spare = undefined;
-    return lease;
+  /** The spare with these limits if there is one, else a sandbox opening now, in a new directory under the root. */
+  take(limits: SandboxLimits): SandboxLease {
+    const i = this.spares.findIndex((s) => sameLimits(s.limits, limits));
+    if (i < 0) return this.open(limits);
+    return this.spares.splice(i, 1)[0] ?? this.open(limits);
   }
 
-  /** Opens the next query's sandbox in the background, if none is waiting; settles once it is open (or failed). */
-  replenish(): Promise<void> {
-    if (!this.closed) this.spare ??= this.open();
-    return this.spare ? this.spare.sandbox.then(() => undefined, () => undefined) : Promise.resolve();
+  /**
+   * Opens the next sandbox with these limits in the background, unless one is waiting (which
+   * then counts as the most recently used); settles once it is open (or failed) and any
+   * spare it pushed out is closed.
+   */
+  replenish(limits: SandboxLimits): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const i = this.spares.findIndex((s) => sameLimits(s.limits, limits));
+    const spare = i < 0 ? this.open(limits) : this.spares.splice(i, 1)[0] ?? this.open(limits);
+    this.spares.push(spare);
+    const closing: Promise<void>[] = [];
+    while (this.spares.length > MAX_SPARES) {
+      const old = this.spares.shift();
+      if (old) closing.push(this.discard(old));
+    }
+    return Promise.all([spare.sandbox.then(() => undefined, () => undefined), ...closing]).then(() => undefined);
   }
 
-  private open(): SandboxLease {
+  /** The limits of the waiting spares, least recently used first. */
+  spareLimits(): SandboxLimits[] {
+    return this.spares.map((s) => s.limits);
+  }
+
+  private open(limits: SandboxLimits): SandboxLease {
     const dir = join(this.root, randomBytes(8).toString('hex'));
     const sandbox = (async () => {
       await mkdir(dir, { recursive: true });
-      return openSandbox(dir, this.limits);
+      return openSandbox(dir, limits);
     })();
     // A spare that fails to open is reported to the query that takes it, not as unhandled.
     sandbox.catch(() => undefined);
-    return { dir, sandbox };
+    return { dir, limits: { ...limits }, sandbox };
+  }
+
+  private discard(lease: SandboxLease): Promise<void> {
+    const done: Promise<void> = lease.sandbox
+      .then((s) => s.close(), () => undefined)
+      .then(() => rm(lease.dir, { recursive: true, force: true }))
+      .catch(() => undefined)
+      .finally(() => this.discarding.delete(done));
+    this.discarding.add(done);
+    return done;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const spare = this.spare;
-    this.spare = undefined;
-    if (!spare) return;
-    await spare.sandbox.then((s) => s.close(), () => undefined);
-    await rm(spare.dir, { recursive: true, force: true });
+    for (const spare of this.spares.splice(0)) this.discard(spare);
+    await Promise.all(this.discarding);
   }
 }
 

@@ -201,7 +201,10 @@ describe('sovra serve processes', { timeout: 90_000 }, () => {
     const seen = await exchange(b, s.port, 'GET', '/analytics/v1/queries/procs-query-0001');
     assert.equal(seen.process, second);
     assert.equal(seen.status, 200, seen.body);
-    assert.deepEqual({ ...JSON.parse(seen.body), elapsedMs: 0 }, { id: 'procs-query-0001', state: 'succeeded', progress: 1, bytesScanned: 0, elapsedMs: 0, rows: 1 });
+    assert.deepEqual({ ...JSON.parse(seen.body), elapsedMs: 0 }, {
+      id: 'procs-query-0001', state: 'succeeded', progress: 1, bytesScanned: 0, elapsedMs: 0, rows: 1,
+      limits: { timeoutMs: 300_000, memoryBytes: 1024 * 2 ** 20, threads: 2, maxResultBytes: 1024 * 2 ** 20 },
+    });
     // A running query, cancelled from the other process.
     const endless = post(a, { sql: 'SELECT sum(hash(x.range + y.range)) AS h FROM range(100000000) x, range(100000000) y', id: 'procs-query-0002' });
     let state = '';

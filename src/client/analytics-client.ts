@@ -57,6 +57,8 @@ export interface QueryStatus extends QueryStats {
   id: string;
   state: 'running' | 'succeeded' | 'failed' | 'cancelled';
   progress: number | null;
+  /** The limits it runs under: the server's, narrowed by the account's analytics quotas. */
+  limits: { timeoutMs: number; memoryBytes: number; threads: number; maxResultBytes: number };
   error?: { code: string; message: string; position?: number };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Customer quotas on the S3 API: buckets, bytes stored and requests per second.
+ * Customer quotas on the S3 API: buckets, bytes stored and requests per second; and the
+ * analytics quotas handed to the engine (queryLimits).
  * - Buckets and bytes are checked before the write against the stored totals. Bytes come
  *   from metering (storedNow: the per-bucket counters kept in the same transaction as the
  *   metadata, which the storage meters also accrue from: one figure for "stored now").
@@ -11,6 +12,7 @@
  * Operator and partner accounts are not limited; a customer's quota also governs
  * requests others make to its buckets (it pays for them).
  */
+import type { CallerLimits } from '../analytics/limits.js';
 import { fail } from '../core/errors.js';
 import type { MeteringReader } from '../metering/index.js';
 import type { Account, AccountDirectory } from '../tenancy/model.js';
@@ -97,6 +99,25 @@ export class QuotaGuard {
     if (buckets >= max) {
       throw fail('QuotaExceeded', `The account ${account?.name ?? accountId} has ${buckets} buckets, its quota; delete one or ask ${await this.provider(account)} to raise the quota.`);
     }
+  }
+
+  /**
+   * The account's analytics quotas in the engine's units (which narrows them to the server's
+   * limits); QuotaExceeded when they allow no query at all. Queries and S3 Select run under
+   * the caller's figures, whoever owns the buckets they read.
+   */
+  async queryLimits(accountId: string): Promise<CallerLimits | undefined> {
+    const account = await this.account(accountId);
+    const q = account?.quotas;
+    if (!q) return undefined;
+    if (q.maxConcurrentQueries === 0) {
+      throw fail('QuotaExceeded', `Analytics is off for the account ${account?.name ?? accountId}: its quota allows no queries; ask ${await this.provider(account)} to allow them.`);
+    }
+    const seconds = q.maxQuerySeconds ?? null;
+    return {
+      maxConcurrent: q.maxConcurrentQueries ?? null, timeoutMs: seconds === null ? null : seconds * 1000,
+      memoryBytes: q.maxQueryMemoryBytes ?? null, threads: q.maxQueryThreads ?? null, maxResultBytes: q.maxQueryResultBytes ?? null,
+    };
   }
 
   /** `incoming`: the bytes the write adds, when known in advance (Content-Length). */

@@ -1,13 +1,14 @@
 /**
  * Shared by the analytics integration tests: an analytics client for a test server, reading
- * a result whole, catching an API refusal, and Parquet bytes made by DuckDB itself.
+ * a result whole, catching an API refusal, waiting for a query's state, and Parquet bytes
+ * made by DuckDB itself.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnalyticsApiError, AnalyticsClient, type QueryRequest, type QueryStats, type StoredQuery, type StreamedQuery } from '../../src/client/index.js';
+import { AnalyticsApiError, AnalyticsClient, type QueryRequest, type QueryStats, type QueryStatus, type StoredQuery, type StreamedQuery } from '../../src/client/index.js';
 import { ACCESS_KEY, REGION, SECRET_KEY, type TestServer } from './harness.js';
 
 export function analyticsClient(s: TestServer, creds: { accessKeyId: string; secretAccessKey: string } = { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }): AnalyticsClient {
@@ -50,6 +51,22 @@ export async function refused(p: Promise<unknown>): Promise<AnalyticsApiError> {
     throw e;
   }
   assert.fail('expected the analytics API to refuse');
+}
+
+/** Never finishes in practice: a cross product of 10^16 rows. */
+export const ENDLESS = 'SELECT sum(hash(a.range + b.range)) AS h FROM range(100000000) a, range(100000000) b';
+
+/** The query's status once `ok` holds (polled; a query not registered yet is still being admitted). */
+export async function until(c: AnalyticsClient, id: string, ok: (s: QueryStatus) => boolean): Promise<QueryStatus> {
+  for (;;) {
+    try {
+      const s = await c.status(id);
+      if (ok(s)) return s;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'NoSuchQuery') throw e;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** Runs SQL in a scratch DuckDB with a temporary directory (to make or read Parquet files). */

@@ -6,25 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AnalyticsClient, QueryStatus } from '../../src/client/index.js';
-import { analyticsClient, collect, refused, rows } from './analytics-harness.js';
+import type { AnalyticsClient } from '../../src/client/index.js';
+import { analyticsClient, collect, ENDLESS, refused, rows, until } from './analytics-harness.js';
 import { startTestServer, type TestServer } from './harness.js';
-
-/** Never finishes in practice: a cross product of 10^16 rows. */
-const ENDLESS = 'SELECT sum(hash(a.range + b.range)) AS h FROM range(100000000) a, range(100000000) b';
-
-async function until(c: AnalyticsClient, id: string, ok: (s: QueryStatus) => boolean): Promise<QueryStatus> {
-  for (;;) {
-    try {
-      const s = await c.status(id);
-      if (ok(s)) return s;
-    } catch (e) {
-      // Not registered yet: the query is still being admitted.
-      if ((e as { code?: string }).code !== 'NoSuchQuery') throw e;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('analytics: limits', () => {
   let s: TestServer;

@@ -119,10 +119,12 @@ export function createAnalyticsApi(deps: AnalyticsApiDeps) {
     const { caller, signedHash } = await authenticate(req);
     // A query is a request of the caller's account, within its request rate like any other.
     if (s3.quotas) await s3.quotas.admitRequest(caller.principal.accountId);
+    // Its analytics quotas (concurrency, time, memory, threads, result size) narrow the server's limits.
+    const limits = await s3.quotas?.queryLimits(caller.principal.accountId);
     const body = parseQueryBody(await readJsonApiBody(req, MAX_BODY, signedHash));
     const result = await service.run({
       sql: body.sql, format: body.format, ...(body.output ? { output: body.output } : {}), ...(body.id ? { id: body.id } : {}),
-      accountId: caller.principal.accountId, access: objectAccess(caller), signal: req.signal,
+      accountId: caller.principal.accountId, ...(limits ? { limits } : {}), access: objectAccess(caller), signal: req.signal,
     });
     if (result.kind === 'stored') {
       return json(200, { id: result.id, bucket: result.bucket, key: result.key, etag: result.etag, size: result.size, rows: result.rows, bytesScanned: result.bytesScanned, elapsedMs: result.elapsedMs, columns: result.columns }, { 'x-sovra-query-id': result.id });

@@ -63,7 +63,12 @@ export async function selectObjectContent(ctx: S3Context): Promise<ProtocolRespo
     throw fail('UnsupportedScanRangeInput', 'Scan ranges split records on LF; objects delimited by CR alone cannot be ranged.');
   }
   const range = await rangeFor(req, ctx);
-  const session: SelectSession = await backend.open({ bucket: bucketOf(ctx), key: keyOf(ctx), ...(range ? { range } : {}), signal: ctx.req.signal });
+  // A scan runs on the analytics engine, under the caller's analytics quotas (the bucket
+  // owner's for an anonymous caller); a quota of no queries turns S3 Select off too.
+  const caller = ctx.principal?.accountId ?? ctx.bucketInfo?.owner;
+  const quota = caller === undefined ? undefined : await ctx.deps.quotas?.queryLimits(caller);
+  const limits = quota ? { timeoutMs: quota.timeoutMs, memoryBytes: quota.memoryBytes, threads: quota.threads } : undefined;
+  const session: SelectSession = await backend.open({ bucket: bucketOf(ctx), key: keyOf(ctx), ...(range ? { range } : {}), ...(limits ? { limits } : {}), signal: ctx.req.signal });
   let sql: string;
   let processed = session.bytesScanned;
   try {

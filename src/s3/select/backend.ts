@@ -4,6 +4,7 @@
  * analytics engine's sandbox provides it (see select/session.ts); the S3 layer
  * sees only this interface.
  */
+import type { CallerLimits } from '../../analytics/limits.js';
 import type { ObjectInfo } from '../../engine/types.js';
 import type { SqlRunner } from './plan.js';
 
@@ -15,6 +16,8 @@ export interface SelectOpenInput {
    * offsets), split on LF. `header`: the object's first line is kept too (CSV USE/IGNORE).
    */
   range?: { start: number; end: number; header: boolean };
+  /** The caller's analytics quotas: time, memory and threads within the server's (absent: the server's). */
+  limits?: Pick<CallerLimits, 'timeoutMs' | 'memoryBytes' | 'threads'>;
   signal?: AbortSignal;
 }
 

@@ -7,7 +7,7 @@
 import { fail, isAppError, type AppError, type ErrorCode } from '../../core/errors.js';
 
 const RULES: ReadonlyArray<readonly [RegExp, ErrorCode, string]> = [
-  [/^Out of Memory Error/i, 'QueryMemoryExceeded', 'The scan needs more memory than a query may use on this server.'],
+  [/^Out of Memory Error/i, 'QueryMemoryExceeded', 'The scan needs more memory than a query of yours may use on this server.'],
   [/Conversion Error|Could not convert|cast/i, 'CastFailed', 'An attempt to convert from one data type to another using CAST failed in the SQL expression.'],
   [/invalid unicode|not valid utf-?8|utf-?8 (?:error|encoding)/i, 'InvalidTextEncoding', 'The object is not valid UTF-8 text. Only UTF-8 encoding is supported.'],
   [/gzip|decompress|zlib|inflate|compression/i, 'TruncatedInput', 'Object decompression failed. Check that the object is properly compressed using the format specified in the request.'],

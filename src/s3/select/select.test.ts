@@ -241,4 +241,12 @@ describe('S3 Select translated to DuckDB', () => {
       }
     })()), 'CastFailed');
   });
+
+  it('DuckDB running out of its memory (a narrow memory quota) is QueryMemoryExceeded, not an internal error', async () => {
+    const { selectErrorOf } = await import('./duckdb-errors.js');
+    // DuckDB's message when a 16 MiB instance opened a CSV file with its default 30.5 MiB buffer.
+    const e = selectErrorOf(new Error("Out of Memory Error: could not allocate block of size 30.5 MiB (0 bytes/16.0 MiB used)\n\nLINE 1: SELECT * FROM read_csv('/x/object')")) as { code?: string; message?: string };
+    assert.equal(e.code, 'QueryMemoryExceeded');
+    assert.match(e.message ?? '', /more memory than a query of yours may use on this server\. \(Out of Memory Error: could not allocate block of size 30\.5 MiB/);
+  });
 });

@@ -3,8 +3,9 @@
  * in a per-request scratch directory (engine.objectFile: a hard link to the blob
  * or to its cached assembly; or the ScanRange's records), read by the engine's
  * locked DuckDB sandbox that can reach only that directory, under the engine's
- * per-query limits. Bytes scanned and time go to the usage recorder as
- * analytics usage of the bucket's owner, like a query.
+ * per-query limits narrowed by the caller's analytics quotas (time, memory,
+ * threads). Bytes scanned and time go to the usage recorder as analytics usage
+ * of the bucket's owner, like a query.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -14,7 +15,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBResult } from '@duckdb/node-api';
 import { openSandbox, type Sandbox } from '../../analytics/sandbox.js';
-import type { AnalyticsLimits } from '../../analytics/limits.js';
+import { narrow, type AnalyticsLimits } from '../../analytics/limits.js';
 import { fail } from '../../core/errors.js';
 import type { ObjectInfo, StorageEngine } from '../../engine/types.js';
 import type { UsageRecorder } from '../../metering/model.js';
@@ -106,6 +107,10 @@ export function createSelectBackend(o: SelectBackendOptions): SelectBackend {
       if (running >= o.limits.maxConcurrent) throw fail('SlowDown', 'This node runs as many S3 Select and analytics requests as it may at once; try again shortly.');
       running++;
       const startedAt = Date.now();
+      // The caller's quotas narrow the server's limits, as for a query.
+      const timeoutMs = narrow(o.limits.timeoutMs, input.limits?.timeoutMs);
+      const memoryBytes = narrow(o.limits.memoryBytes, input.limits?.memoryBytes);
+      const threads = narrow(o.limits.threads, input.limits?.threads);
       const dir = join(o.scratchRoot, `${process.pid}-${randomBytes(9).toString('hex')}`);
       const file = join(dir, 'object');
       let sandbox: Sandbox | undefined;
@@ -131,7 +136,7 @@ export function createSelectBackend(o: SelectBackendOptions): SelectBackend {
           ({ info } = await o.engine.objectFile({ bucket: input.bucket, key: input.key, path: file, ...(input.signal ? { signal: input.signal } : {}) }));
           bytesScanned = info.size;
         }
-        sandbox = await openSandbox(dir, { memoryBytes: o.limits.memoryBytes, threads: o.limits.threads, tempBytes: o.limits.tempBytes });
+        sandbox = await openSandbox(dir, { memoryBytes, threads, tempBytes: o.limits.tempBytes });
       } catch (e) {
         await close();
         throw e;
@@ -140,13 +145,13 @@ export function createSelectBackend(o: SelectBackendOptions): SelectBackend {
       timer = setTimeout(() => {
         timedOut = true;
         connection.interrupt();
-      }, o.limits.timeoutMs);
+      }, timeoutMs);
       timer.unref();
       const onAbort = () => connection.interrupt();
       input.signal?.addEventListener('abort', onAbort, { once: true });
       const guard = <T>(p: Promise<T>): Promise<T> =>
         p.catch((e: unknown) => {
-          if (timedOut) throw fail('QueryTimeout', `S3 Select stopped after ${Math.round(o.limits.timeoutMs / 1000)} s, the most a scan may take.`);
+          if (timedOut) throw fail('QueryTimeout', `S3 Select stopped after ${Math.round(timeoutMs / 1000)} s, the most a scan of yours may take.`);
           throw e;
         });
       return {
@@ -155,7 +160,10 @@ export function createSelectBackend(o: SelectBackendOptions): SelectBackend {
         bytesScanned,
         async describe(sql) {
           const p = await guard(connection.prepare(sql));
-          return Array.from({ length: p.columnCount }, (_, i) => ({ name: p.columnName(i), type: p.columnType(i).toString() }));
+          const columns = Array.from({ length: p.columnCount }, (_, i) => ({ name: p.columnName(i), type: p.columnType(i).toString() }));
+          // Released now: a live prepared statement keeps its readers' buffers in the query's memory.
+          p.destroySync();
+          return columns;
         },
         async *rows(sql) {
           // The whole result is made first, as a temporary table DuckDB spills to the scratch
@@ -173,7 +181,7 @@ export function createSelectBackend(o: SelectBackendOptions): SelectBackend {
             rows++;
             yield r.value;
           }
-          if (timedOut) throw fail('QueryTimeout', `S3 Select stopped after ${Math.round(o.limits.timeoutMs / 1000)} s, the most a scan may take.`);
+          if (timedOut) throw fail('QueryTimeout', `S3 Select stopped after ${Math.round(timeoutMs / 1000)} s, the most a scan of yours may take.`);
           if (rows !== expected) throw fail('Internal', `The result ended after ${rows} of its ${expected} records.`);
         },
         async close() {
