@@ -115,6 +115,9 @@ export class SqliteMetaStore implements MetaStore {
     if (!this.mutex.tryAcquire()) await this.mutex.acquire();
     try {
       if (this.closed) throw fail('Unavailable', 'The metadata store is closed.');
+      // Each statement is then its own read transaction; the lock still keeps a write batch's
+      // uncommitted rows out of sight.
+      if (opts?.snapshot === false) return await fn(this.tx);
       this.s.begin.run();
       try {
         const result = await fn(this.tx);
