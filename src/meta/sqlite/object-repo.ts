@@ -140,14 +140,14 @@ export class SqliteObjectRepo implements ObjectRepo {
     });
   }
 
-  async remove(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined> {
+  async remove(bucket: string, key: string, versionId: string, opts?: { replacing?: boolean }): Promise<ObjectVersion | undefined> {
     const row = this.versionRow(bucket, key, versionId);
     if (row === undefined) return undefined;
     const removed = toVersion(row, this.loadSegments(row.id));
     this.s.deleteSegments.run(row.id);
     this.s.deleteVersion.run(row.id);
     if (row.delete_marker === 0) this.usage.change(bucket, -row.size, -1);
-    if (row.is_latest === 1) this.s.promote.run(bucket, key);
+    if (row.is_latest === 1 && !opts?.replacing) this.s.promote.run(bucket, key);
     return removed;
   }
 
