@@ -7,6 +7,7 @@
  *
  *   npm run bench:cost                         CPU µs per 4 KiB PUT and GET (N=20000, c=64)
  *   COST_N=5000 COST_CONC=16 COST_SIZE=4096    requests per phase, concurrency, object size
+ *   COST_WORKERS=2                             server processes (default 1), CPU summed over all of them
  *   COST_OPS=get                               only these phases (put,get; PUT runs anyway to fill the keys)
  *   COST_CALLGRIND=1                           server under valgrind --tool=callgrind: instructions per request
  *                                              (N defaults to 2000; annotate the dumps with callgrind_annotate)
@@ -27,7 +28,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { removeServerDirs, startSovra } from '../test/clients/sovra-server.js';
+import { groupPids, removeServerDirs, startSovra } from '../test/clients/sovra-server.js';
 import { s3Target, type Target } from './targets.js';
 
 const env = process.env;
@@ -38,15 +39,25 @@ const WARM = Number(env.COST_WARM ?? Math.min(N, CALLGRIND ? 1000 : 5000));
 const CONC = Number(env.COST_CONC ?? 64);
 const SIZE = Number(env.COST_SIZE ?? 4096);
 const KEYS = 1000;
+/** Server processes (SOVRA_WORKERS); their CPU is summed. */
+const WORKERS = Number(env.COST_WORKERS ?? 1);
 const OPS = new Set((env.COST_OPS ?? 'put,get').split(',').map((s) => s.trim()));
 const extraEnv = Object.fromEntries((env.COST_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
-/** CPU the process has used so far: user and system µs (all threads), from /proc/<pid>/stat. */
-function cpuOf(pid: number): { user: number; sys: number } {
-  const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(f[11]) * TICK_US, sys: Number(f[12]) * TICK_US };
+/**
+ * CPU the server has used so far: user and system µs of every process of its group (all
+ * threads), from /proc/<pid>/stat. Workers that exited are not counted: none should.
+ */
+function cpuOf(pgid: number): { user: number; sys: number } {
+  let user = 0, sys = 0;
+  for (const pid of groupPids(pgid)) {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    user += Number(f[11]) * TICK_US;
+    sys += Number(f[12]) * TICK_US;
+  }
+  return { user, sys };
 }
 
 /** `n` requests, `conc` at a time; returns wall seconds and the number that failed. */
@@ -107,11 +118,11 @@ async function main(): Promise<void> {
     ? ['valgrind', '--tool=callgrind', '--dump-instr=no', '--collect-atstart=yes', `--callgrind-out-file=${work}/callgrind.out.%p`]
     : undefined;
   const s = await startSovra({
-    env: { SOVRA_WORKERS: '1', ...extraEnv },
+    env: { SOVRA_WORKERS: String(WORKERS), ...extraEnv },
     ...(wrapper ? { wrapper, startTimeoutMs: 600_000 } : {}),
     nodeArgs: [...(env.COST_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])],
   });
-  console.log(`# server pid ${s.pid} (${CALLGRIND ? 'under callgrind' : 'native'}), ${SIZE} B objects, c=${CONC}, N=${N} per phase after ${WARM} warm-up, log ${s.logPath}`);
+  console.log(`# server pid ${s.pid} (${CALLGRIND ? 'under callgrind' : 'native'}, ${WORKERS} process${WORKERS === 1 ? '' : 'es'}), ${SIZE} B objects, c=${CONC}, N=${N} per phase after ${WARM} warm-up, log ${s.logPath}`);
   const t = s3Target('sovra', s.url, s.accessKey, s.secretKey, async () => {});
   const rows: Row[] = [];
   try {
