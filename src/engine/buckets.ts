@@ -46,7 +46,7 @@ export async function deleteBucket(ctx: EngineContext, name: string): Promise<vo
 }
 
 export async function getBucket(ctx: EngineContext, name: string): Promise<Bucket> {
-  const b = await ctx.meta.read((tx) => tx.buckets.get(name));
+  const b = await ctx.meta.read((tx) => tx.buckets.get(name), { snapshot: false });
   if (b === undefined) throw noSuchBucket(name);
   return toBucket(b);
 }

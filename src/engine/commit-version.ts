@@ -50,7 +50,7 @@ export async function commitVersion(
     versionId = ctx.newVersionId(lastModified);
   } else {
     versionId = 'null';
-    const replaced = await tx.objects.remove(draft.bucket, draft.key, 'null');
+    const replaced = await tx.objects.remove(draft.bucket, draft.key, 'null', { replacing: true });
     if (replaced?.segments !== undefined) garbage.push(...replaced.segments.map((s) => s.blobId));
   }
   const replicationStatus = await enqueueReplication(tx, { bucket: draft.bucket, key: draft.key, versionId, deleteMarker: false, lastModified });

@@ -44,7 +44,7 @@ export async function deleteObject(
     };
     let garbage: string[] = [];
     if (bucket.versioning === 'Enabled') marker.versionId = ctx.newVersionId(now);
-    else garbage = blobsOf(await tx.objects.remove(input.bucket, input.key, 'null'));
+    else garbage = blobsOf(await tx.objects.remove(input.bucket, input.key, 'null', { replacing: true }));
     const replicationStatus = await enqueueReplication(tx, marker);
     if (replicationStatus !== undefined) marker.replicationStatus = replicationStatus;
     await tx.objects.insertLatest(marker);

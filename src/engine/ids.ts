@@ -4,6 +4,7 @@
  * sort by initiation (millisecond clock, then 128 random bits: unguessable).
  */
 import { randomBytes } from 'node:crypto';
+import { randomHex } from '../core/random-hex.js';
 import { fail } from '../core/errors.js';
 
 const MAX_MS = 0xffffffffffff;
@@ -19,7 +20,7 @@ export function versionIdGenerator(): (now: Date) => string {
     return (
       (MAX_MS - ms).toString(16).padStart(12, '0') +
       (0xffff - seq).toString(16).padStart(4, '0') +
-      randomBytes(8).toString('hex')
+      randomHex(8)
     );
   };
 }

@@ -24,7 +24,8 @@ export async function resolveVersion(
   opts: { withSegments?: boolean; signal?: AbortSignal } = {},
 ): Promise<ObjectVersion> {
   assertVersionId(at.versionId);
-  const found = await ctx.meta.read((tx) => findVersion(tx, at, opts.withSegments), { signal: opts.signal });
+  // One query (a version comes with its segments); the bucket check on a miss needs no shared snapshot.
+  const found = await ctx.meta.read((tx) => findVersion(tx, at, opts.withSegments), { signal: opts.signal, snapshot: false });
   return checkFound(found, at, mode);
 }
 

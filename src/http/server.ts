@@ -46,6 +46,16 @@ export function newRequestId(): string {
   return ID_PREFIX + idCounter.toString(16).toUpperCase().padStart(8, '0');
 }
 
+/**
+ * Whether a header name occurs more than once. Node joins (or drops) only repeated headers,
+ * so without repeats `headers` says what `headersDistinct` would, without building arrays.
+ */
+function repeatsAHeader(req: http.IncomingMessage): boolean {
+  let names = 0;
+  for (const _ in req.headers) names++;
+  return names * 2 !== req.rawHeaders.length;
+}
+
 function splitUrl(url: string): { rawPath: string; rawQuery: string } {
   const q = url.indexOf('?');
   return q < 0 ? { rawPath: url, rawQuery: '' } : { rawPath: url.slice(0, q), rawQuery: url.slice(q + 1) };
@@ -125,7 +135,7 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
       headers: req.headers,
       // A getter: Node builds headersDistinct lazily, and only authentication needs it.
       get headersDistinct() {
-        return req.headersDistinct;
+        return repeatsAHeader(req) ? req.headersDistinct : req.headers;
       },
       body: req,
       secure: false,

@@ -1,8 +1,8 @@
 /**
  * Port: the unit of work over all metadata repositories. A callback sees one consistent
- * snapshot; write() callbacks commit atomically or not at all. Callbacks must only touch
- * the repositories (no blob I/O, no waiting on the network) because a write holds the
- * store's write lock for its duration. Transactions do not nest.
+ * snapshot (unless a read asks for none); write() callbacks commit atomically or not at
+ * all. Callbacks must only touch the repositories (no blob I/O, no waiting on the network)
+ * because a write holds the store's write lock for its duration. Transactions do not nest.
  */
 import type { BlobRefRepo } from './blob-ref-repo.js';
 import type { BucketRepo } from './bucket-repo.js';
@@ -23,6 +23,12 @@ export interface MetaTx {
 
 export interface TxOptions {
   signal?: AbortSignal;
+  /**
+   * read() only. false: the callback's queries need not share one snapshot (it runs one, or
+   * the later ones do not depend on the earlier), so the store may skip the transaction
+   * around them, which costs more than a point query. Never concurrent with a write.
+   */
+  snapshot?: boolean;
 }
 
 export interface MetaStore {

@@ -21,9 +21,11 @@ export interface ObjectRepo {
   insertLatest(version: NewObjectVersion): Promise<void>;
   /**
    * Permanently removes one version or delete marker and returns it with its segments
-   * (whose blobs the caller may then delete). Removing the latest makes the next newest latest.
+   * (whose blobs the caller may then delete). Removing the latest makes the next newest latest,
+   * unless `replacing`: the caller inserts the key's new latest version next, in the same
+   * transaction (making another latest only for insertLatest to undo it is wasted work).
    */
-  remove(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined>;
+  remove(bucket: string, key: string, versionId: string, opts?: { replacing?: boolean }): Promise<ObjectVersion | undefined>;
   /** Replaces a version's tag set; false when there is no such version. */
   setTags(bucket: string, key: string, versionId: string, tags: Record<string, string>): Promise<boolean>;
   /** Sets a version's canned ACL; false when there is no such version. */

@@ -41,8 +41,27 @@ export interface RecorderStats {
   failedFlushes: number;
 }
 
+/** A figure being counted: a number while it is safely one (the common case), carried into `big` beyond. */
+interface LiveRow {
+  accountId: string;
+  bucket: string;
+  region: string;
+  hour: number;
+  meter: MeterName;
+  quantity: number;
+  big: bigint;
+}
+
+/** Above this a count moves into the row's bigint (a number stays exact up to 2^53). */
+const CARRY_ABOVE = 2 ** 52;
+
+/** Where a count belongs, as the start of its key: the meter name completes it. */
+function placeKey(u: { accountId: string; bucket: string; region: string }, hour: number): string {
+  return `${u.accountId}\u0000${u.bucket}\u0000${u.region}\u0000${hour}\u0000`;
+}
+
 export class MemoryUsageRecorder implements UsageRecorder {
-  private live = new Map<string, HourlyUsage>();
+  private live = new Map<string, LiveRow>();
   private readonly pending: Pending[] = [];
   private readonly idPrefix = randomBytes(8).toString('hex');
   private seq = 0;
@@ -67,29 +86,39 @@ export class MemoryUsageRecorder implements UsageRecorder {
 
   request(u: RequestUsage): void {
     const hour = Math.floor(u.at / HOUR_MS);
-    this.add(u, hour, u.class === 'write' ? 'requests.write' : 'requests.read', 1);
-    if (u.bytesIn > 0) this.add(u, hour, 'bytes.in', u.bytesIn);
-    if (u.bytesOut > 0) this.add(u, hour, 'bytes.out', u.bytesOut);
+    const where = placeKey(u, hour);
+    this.add(u, where, hour, u.class === 'write' ? 'requests.write' : 'requests.read', 1);
+    if (u.bytesIn > 0) this.add(u, where, hour, 'bytes.in', u.bytesIn);
+    if (u.bytesOut > 0) this.add(u, where, hour, 'bytes.out', u.bytesOut);
   }
 
   replicated(u: ReplicationUsage): void {
-    if (u.bytes > 0) this.add(u, Math.floor(u.at / HOUR_MS), 'bytes.replicated', u.bytes);
+    const hour = Math.floor(u.at / HOUR_MS);
+    if (u.bytes > 0) this.add(u, placeKey(u, hour), hour, 'bytes.replicated', u.bytes);
   }
 
   /** Query time is billed in whole seconds, rounded up per query (a 10 ms query is 1 query-second). */
   analytics(u: AnalyticsUsage): void {
     const hour = Math.floor(u.at / HOUR_MS);
-    if (u.bytesScanned > 0) this.add(u, hour, 'analytics.bytes_scanned', u.bytesScanned);
+    const where = placeKey(u, hour);
+    if (u.bytesScanned > 0) this.add(u, where, hour, 'analytics.bytes_scanned', u.bytesScanned);
     const seconds = Math.ceil(u.elapsedMs / 1000);
-    if (seconds > 0) this.add(u, hour, 'analytics.query_seconds', seconds);
+    if (seconds > 0) this.add(u, where, hour, 'analytics.query_seconds', seconds);
   }
 
-  private add(u: { accountId: string; bucket: string; region: string }, hour: number, meter: MeterName, quantity: number): void {
+  private add(u: { accountId: string; bucket: string; region: string }, where: string, hour: number, meter: MeterName, quantity: number): void {
     if (!Number.isSafeInteger(quantity) || quantity < 0) return;
-    const key = `${u.accountId}\u0000${u.bucket}\u0000${u.region}\u0000${hour}\u0000${meter}`;
+    const key = where + meter;
     const hit = this.live.get(key);
-    if (hit) hit.quantity += BigInt(quantity);
-    else this.live.set(key, { accountId: u.accountId, bucket: u.bucket, region: u.region, hour, meter, quantity: BigInt(quantity) });
+    if (hit === undefined) {
+      this.live.set(key, { accountId: u.accountId, bucket: u.bucket, region: u.region, hour, meter, quantity, big: 0n });
+      return;
+    }
+    hit.quantity += quantity;
+    if (hit.quantity > CARRY_ABOVE) {
+      hit.big += BigInt(hit.quantity);
+      hit.quantity = 0;
+    }
   }
 
   /** Makes everything counted so far durable; rejects (keeping the counts queued) when a region refused. */
@@ -102,7 +131,8 @@ export class MemoryUsageRecorder implements UsageRecorder {
   private cut(): void {
     if (this.live.size === 0) return;
     const byRegion = new Map<string, HourlyUsage[]>();
-    for (const row of this.live.values()) {
+    for (const r of this.live.values()) {
+      const row: HourlyUsage = { accountId: r.accountId, bucket: r.bucket, region: r.region, hour: r.hour, meter: r.meter, quantity: r.big + BigInt(r.quantity) };
       const rows = byRegion.get(row.region);
       if (rows) rows.push(row);
       else byRegion.set(row.region, [row]);

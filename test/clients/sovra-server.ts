@@ -134,6 +134,10 @@ export interface StartOptions {
   logPath?: string;
   startTimeoutMs?: number;
   env?: Record<string, string>;
+  /** A command the server runs under, e.g. ['valgrind', '--tool=callgrind'] (benchmarks only). */
+  wrapper?: string[];
+  /** Extra node flags, e.g. ['--cpu-prof'] (benchmarks only). */
+  nodeArgs?: string[];
 }
 
 /** Starts `node dist/src/cli/main.js serve` and resolves once it answers HTTP. */
@@ -150,9 +154,10 @@ export async function startSovra(opts: StartOptions = {}): Promise<SovraServer> 
   const secretKey = opts.secretKey ?? randomBytes(24).toString('base64url');
   // The log is a file, not a pipe: a suite that blocks in spawnSync must never stall the server on a full pipe.
   const fd = openSync(logPath, 'a');
+  const wrapper = opts.wrapper ?? [];
   const child = spawn(
-    process.execPath,
-    [main, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)],
+    wrapper[0] ?? process.execPath,
+    [...wrapper.slice(1), ...(wrapper.length ? [process.execPath] : []), ...(opts.nodeArgs ?? []), main, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)],
     {
       cwd: root,
       detached: true,

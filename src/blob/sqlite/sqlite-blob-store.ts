@@ -30,12 +30,12 @@
  * Several processes may open one file: writes take the lock with BEGIN IMMEDIATE, retried
  * asynchronously while another process holds it (sqlite-errors.ts); WAL readers never wait.
  */
-import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { open, realpath } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { BufferedReadable } from '../../core/buffered-readable.js';
+import { randomHex } from '../../core/random-hex.js';
 import { fail } from '../../core/errors.js';
 import { enableWal } from '../../core/sqlite-wal.js';
 import type { BlobStat, BlobStore, BlobWriter, CleanTempOptions, IoOptions, ReadOptions } from '../blob-store.js';
@@ -164,7 +164,7 @@ export class SqliteBlobStore implements BlobStore {
     this.assertOpen();
     signal?.throwIfAborted();
     const now = Date.now();
-    const id = 's' + now.toString(16).padStart(11, '0') + randomBytes(10).toString('hex');
+    const id = 's' + now.toString(16).padStart(11, '0') + randomHex(10);
     await this.batcher.submit({ kind: 'put', id, data, modifiedAt: now });
     return id;
   }

@@ -26,17 +26,29 @@ export function wrapError(e: unknown): unknown {
  * by another connection, until timeoutMs has passed. fn must be one synchronous statement
  * or transaction step, so nothing is left half-done between attempts.
  */
-export async function retryBusy<T>(fn: () => T, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+export function retryBusy<T>(fn: () => T, timeoutMs: number, signal?: AbortSignal): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  // The first attempt (nearly always the only one) runs without an async frame.
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    if (!isBusy(e)) return Promise.reject(wrapError(e));
+    return retryLater(fn, deadline, e, signal);
+  }
+}
+
+async function retryLater<T>(fn: () => T, deadline: number, busy: unknown, signal?: AbortSignal): Promise<T> {
   let delay = 1;
   for (;;) {
-    try {
-      return fn();
-    } catch (e) {
-      if (!isBusy(e) || Date.now() >= deadline) throw wrapError(e);
-    }
+    if (Date.now() >= deadline) throw wrapError(busy);
     signal?.throwIfAborted();
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 25);
+    try {
+      return fn();
+    } catch (e) {
+      if (!isBusy(e)) throw wrapError(e);
+      busy = e;
+    }
   }
 }

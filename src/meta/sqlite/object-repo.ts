@@ -31,7 +31,20 @@ export class SqliteObjectRepo implements ObjectRepo {
 
   constructor(db: Database.Database, private readonly usage: UsageLedger) {
     const newest = 'SELECT id FROM object_versions WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1';
+    // A version with its segments in one query (one consistent row): the segments as a JSON array of SegmentArray.
+    const segmentsJson = `(SELECT json_group_array(json_array(${SEGMENT_COLUMNS})) FROM
+      (SELECT ${SEGMENT_COLUMNS} FROM object_segments WHERE object_id = v.id ORDER BY idx))`;
     this.s = {
+      latestWithSegments: db
+        .prepare<[string, string], VersionWithSegments>(
+          `SELECT ${COLS}, ${segmentsJson} FROM object_versions v WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1`,
+        )
+        .raw(true),
+      versionWithSegments: db
+        .prepare<[string, string, string], VersionWithSegments>(
+          `SELECT ${COLS}, ${segmentsJson} FROM object_versions v WHERE bucket = ? AND object_key = ? AND version_id = ?`,
+        )
+        .raw(true),
       latest: db
         .prepare<[string, string], VersionArray>(
           `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? ORDER BY id DESC LIMIT 1`,
@@ -102,11 +115,13 @@ export class SqliteObjectRepo implements ObjectRepo {
   }
 
   async getLatest(bucket: string, key: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined> {
+    if (opts?.withSegments) return joined(this.s.latestWithSegments.get(bucket, key));
     const r = this.s.latest.get(bucket, key);
-    return this.withSegments(r === undefined ? undefined : versionRowOf(r), opts);
+    return r === undefined ? undefined : toVersion(versionRowOf(r));
   }
 
   async getVersion(bucket: string, key: string, versionId: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined> {
+    if (opts?.withSegments) return joined(this.s.versionWithSegments.get(bucket, key, versionId));
     return this.withSegments(this.versionRow(bucket, key, versionId), opts);
   }
 
@@ -125,14 +140,14 @@ export class SqliteObjectRepo implements ObjectRepo {
     });
   }
 
-  async remove(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined> {
+  async remove(bucket: string, key: string, versionId: string, opts?: { replacing?: boolean }): Promise<ObjectVersion | undefined> {
     const row = this.versionRow(bucket, key, versionId);
     if (row === undefined) return undefined;
     const removed = toVersion(row, this.loadSegments(row.id));
     this.s.deleteSegments.run(row.id);
     this.s.deleteVersion.run(row.id);
     if (row.delete_marker === 0) this.usage.change(bucket, -row.size, -1);
-    if (row.is_latest === 1) this.s.promote.run(bucket, key);
+    if (row.is_latest === 1 && !opts?.replacing) this.s.promote.run(bucket, key);
     return removed;
   }
 
@@ -188,6 +203,14 @@ export class SqliteObjectRepo implements ObjectRepo {
     });
     return mapPage(q.bucket, page);
   }
+}
+
+type VersionWithSegments = [...VersionArray, string];
+
+function joined(r: VersionWithSegments | undefined): ObjectVersion | undefined {
+  if (r === undefined) return undefined;
+  const segments = (JSON.parse(r[17]) as SegmentArray[]).map(segmentOf);
+  return toVersion(versionRowOf(r as unknown as VersionArray), segments);
 }
 
 function mapPage(bucket: string, page: Page<ListRow>): Page<ObjectVersion> {

@@ -65,6 +65,7 @@ export class SqliteMetaStore implements MetaStore {
   private readonly db: Database.Database;
   private readonly ownsHandle: boolean;
   private readonly tx: MetaTx;
+  private readonly ledger: UsageLedger;
   private readonly mutex = new Mutex();
   private readonly busyTimeoutMs: number;
   private readonly s;
@@ -90,6 +91,7 @@ export class SqliteMetaStore implements MetaStore {
     this.instances = new SqliteInstanceRegistry(db.memory ? undefined : join(dirname(db.name), `${basename(db.name)}-instances`));
     const clock = opts.clock ?? Date.now;
     const ledger = new UsageLedger(db, clock);
+    this.ledger = ledger;
     this.tx = {
       buckets: new SqliteBucketRepo(db, ledger),
       objects: new SqliteObjectRepo(db, ledger),
@@ -115,6 +117,9 @@ export class SqliteMetaStore implements MetaStore {
     if (!this.mutex.tryAcquire()) await this.mutex.acquire();
     try {
       if (this.closed) throw fail('Unavailable', 'The metadata store is closed.');
+      // Each statement is then its own read transaction; the lock still keeps a write batch's
+      // uncommitted rows out of sight.
+      if (opts?.snapshot === false) return await fn(this.tx);
       this.s.begin.run();
       try {
         const result = await fn(this.tx);
@@ -164,6 +169,8 @@ export class SqliteMetaStore implements MetaStore {
     }
     try {
       await this.beginWrite();
+      // What the ledger remembered belongs to an earlier transaction: other processes may have written since.
+      this.ledger.reset();
     } catch (e) {
       // Locked out past the timeout: every waiting write would be too.
       for (const w of this.pending.splice(0)) w.reject(wrapError(e));
@@ -185,6 +192,8 @@ export class SqliteMetaStore implements MetaStore {
         done.push({ w, result });
       } catch (e) {
         w.reject(wrapError(e));
+        // Its counter changes are undone: the ledger must read them again.
+        this.ledger.reset();
         if (first) {
           if (this.db.inTransaction) this.s.rollback.run();
           return;

@@ -42,6 +42,12 @@ function stateOf(row: LedgerRow): AccrualState {
 /** Applies deltas to a bucket's counters and advances its storage meters; used by the repositories that own the counted rows. */
 export class UsageLedger {
   private readonly s;
+  /**
+   * The bucket this transaction changed last, as it now stands: its next change (the other
+   * half of an overwrite, the next PUT of a batch) needs no read. Only valid inside the write
+   * transaction that set it: the store calls reset() whenever one starts or rolls back.
+   */
+  private last: { bucket: string; owner: string; region: string; state: AccrualState } | undefined;
 
   constructor(db: Database.Database, private readonly clock: () => number) {
     this.s = {
@@ -66,34 +72,51 @@ export class UsageLedger {
     };
   }
 
-  /** Accrues up to now and returns the new state, or undefined when the bucket is unknown. */
-  private advance(bucket: string): { state: AccrualState; t: number; carryBytes: bigint; carryObjects: bigint } | undefined {
+  /** Forgets the bucket remembered from this transaction (see `last`). */
+  reset(): void {
+    this.last = undefined;
+  }
+
+  /** The bucket's owner, region and counters: remembered from this transaction's last change, else read. */
+  private current(bucket: string): { owner: string; region: string; state: AccrualState } | undefined {
+    if (this.last !== undefined && this.last.bucket === bucket) return this.last;
     const row = this.s.state.get(bucket);
-    if (row === undefined) return undefined;
-    const state = stateOf(row);
+    return row === undefined ? undefined : { owner: row.owner, region: row.region, state: stateOf(row) };
+  }
+
+  /** Accrues up to now and returns the new state, or undefined when the bucket is unknown. */
+  private advance(bucket: string): { owner: string; region: string; state: AccrualState; t: number; carryBytes: bigint; carryObjects: bigint } | undefined {
+    const cur = this.current(bucket);
+    if (cur === undefined) return undefined;
+    const { owner, region, state } = cur;
     // Another process's clock may lag a little: time never runs backwards for a bucket.
     const t = Math.max(this.clock(), state.since);
     const { hours, carryBytes, carryObjects } = accrue(state, t);
     for (const h of hours) {
-      if (h.byteHours !== 0n) this.s.add.run(bucket, h.hour, STORAGE_METER, row.owner, row.region, h.byteHours);
-      if (h.objectHours !== 0n) this.s.add.run(bucket, h.hour, OBJECTS_METER, row.owner, row.region, h.objectHours);
+      if (h.byteHours !== 0n) this.s.add.run(bucket, h.hour, STORAGE_METER, owner, region, h.byteHours);
+      if (h.objectHours !== 0n) this.s.add.run(bucket, h.hour, OBJECTS_METER, owner, region, h.objectHours);
     }
-    return { state, t, carryBytes, carryObjects };
+    return { owner, region, state, t, carryBytes, carryObjects };
   }
 
   change(bucket: string, bytes: number, objects: number): void {
     if (bytes === 0 && objects === 0) return;
     const a = this.advance(bucket);
     if (a === undefined) {
+      this.last = undefined;
       this.s.addBare.run(bucket, bytes, objects);
       return;
     }
-    this.s.put.run(bucket, a.state.bytes + bytes, a.state.objects + objects, a.t, a.carryBytes, a.carryObjects);
+    const next: AccrualState = { bytes: a.state.bytes + bytes, objects: a.state.objects + objects, since: a.t, carryBytes: a.carryBytes, carryObjects: a.carryObjects };
+    this.last = undefined;
+    this.s.put.run(bucket, next.bytes, next.objects, next.since, next.carryBytes, next.carryObjects);
+    this.last = { bucket, owner: a.owner, region: a.region, state: next };
   }
 
   /** Closes a deleted bucket's meters (accrued up to now) and forgets its counters. Call before the bucket row goes. */
   forget(bucket: string): void {
     this.advance(bucket);
+    this.last = undefined;
     this.s.drop.run(bucket);
   }
 }

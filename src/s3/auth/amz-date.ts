@@ -5,8 +5,18 @@
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/** The last timestamp parsed: requests signed within the same second carry the same one. */
+let last: { value: string; ms: number } | undefined;
+
 /** Parses `yyyymmddThhmmssZ`; undefined for anything else, including 20130231T000000Z. */
 export function parseAmzDate(value: string): Date | undefined {
+  if (last !== undefined && last.value === value) return new Date(last.ms);
+  const date = parseFresh(value);
+  if (date !== undefined) last = { value, ms: date.getTime() };
+  return date;
+}
+
+function parseFresh(value: string): Date | undefined {
   const m = AMZ_DATE.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];

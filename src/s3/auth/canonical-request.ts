@@ -66,16 +66,24 @@ export function buildStringToSign(amzDate: string, scope: string, canonicalReque
   return ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
 }
 
+/** Parsed SignedHeaders values: a client sends the same list on every request. */
+const signedHeaderLists = new Map<string, readonly string[] | undefined>();
+
 /**
  * Parses a SignedHeaders list. Returns undefined when it is empty or has an
  * empty or non-token name. The list is sorted: every SDK signs it sorted, and
  * sorting here makes an unsorted list name the same canonical request.
  */
-export function parseSignedHeaders(value: string): string[] | undefined {
-  if (value === '') return undefined;
-  const names = value.split(';').map((n) => n.trim().toLowerCase());
-  if (names.some((n) => !/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(n))) return undefined;
-  return [...new Set(names)].sort();
+export function parseSignedHeaders(value: string): readonly string[] | undefined {
+  if (signedHeaderLists.has(value)) return signedHeaderLists.get(value);
+  let parsed: readonly string[] | undefined;
+  if (value !== '') {
+    const names = value.split(';').map((n) => n.trim().toLowerCase());
+    if (!names.some((n) => !/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(n))) parsed = Object.freeze([...new Set(names)].sort());
+  }
+  if (signedHeaderLists.size >= 256) signedHeaderLists.clear();
+  signedHeaderLists.set(value, parsed);
+  return parsed;
 }
 
 /**
@@ -84,11 +92,11 @@ export function parseSignedHeaders(value: string): string[] | undefined {
  * x-amz-acl or x-amz-meta-* to change what the request does.
  */
 export function unsignedAmzHeaders(headers: HeaderMap, signedHeaders: readonly string[]): string[] {
-  const signed = new Set(signedHeaders);
   const missing: string[] = [];
   for (const name of Object.keys(headers)) {
     if (headers[name] === undefined) continue;
-    if (name.startsWith('x-amz-') && !signed.has(name)) missing.push(name);
+    // A signed list is a handful of names: a scan costs less than building a Set.
+    if (name.startsWith('x-amz-') && !signedHeaders.includes(name)) missing.push(name);
   }
   return missing;
 }

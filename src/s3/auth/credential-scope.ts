@@ -16,7 +16,21 @@ export interface CredentialScope {
   scope: string;
 }
 
-export function parseCredential(value: string, error: (message: string) => AppError, expectedService = SERVICE): CredentialScope {
+/** Credentials parsed before, per expected service: a client sends the same one all day. */
+const parsed = new Map<string, Map<string, Readonly<CredentialScope>>>();
+
+export function parseCredential(value: string, error: (message: string) => AppError, expectedService = SERVICE): Readonly<CredentialScope> {
+  let known = parsed.get(expectedService);
+  if (known === undefined) parsed.set(expectedService, (known = new Map()));
+  const hit = known.get(value);
+  if (hit !== undefined) return hit;
+  const scope = Object.freeze(parseFresh(value, error, expectedService));
+  if (known.size >= 1024) known.clear();
+  known.set(value, scope);
+  return scope;
+}
+
+function parseFresh(value: string, error: (message: string) => AppError, expectedService: string): CredentialScope {
   const parts = value.split('/');
   if (parts.length !== 5 || parts.some((p) => p === '')) {
     throw error(`the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);

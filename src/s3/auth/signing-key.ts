@@ -19,8 +19,48 @@ export function hmac(key: string | Uint8Array, data: string | Uint8Array): Buffe
   return createHmac('sha256', key).update(data).digest();
 }
 
+/** The two padded keys of HMAC-SHA256 (RFC 2104), each with room after it for the data. */
+interface HmacPads {
+  inner: Buffer;
+  outer: Buffer;
+}
+
+const BLOCK = 64;
+/** Room for the data after the inner pad: a string to sign is ~150 bytes, a chunk's ~250. */
+const INNER_ROOM = 1024;
+/** Pads per key object: signing keys come from SigningKeyCache (or a credential record) and are reused. */
+const padsOf = new WeakMap<Uint8Array, HmacPads>();
+
+function pads(key: Uint8Array): HmacPads {
+  let p = padsOf.get(key);
+  if (p === undefined) {
+    const k = key.length > BLOCK ? hash('sha256', key, 'buffer') : key;
+    p = { inner: Buffer.alloc(BLOCK + INNER_ROOM), outer: Buffer.alloc(BLOCK + 32) };
+    for (let i = 0; i < BLOCK; i++) {
+      p.inner[i] = (k[i] ?? 0) ^ 0x36;
+      p.outer[i] = (k[i] ?? 0) ^ 0x5c;
+    }
+    padsOf.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * HMAC-SHA256 as hex: H(K^opad || H(K^ipad || data)) with two one-shot hashes over pads made
+ * once per key (a Hmac object per call costs about twice as much). The buffers are the key's
+ * own and used synchronously; a hash's 'binary' (latin1) output is its 32 raw bytes.
+ */
 export function hmacHex(key: Uint8Array, data: string | Uint8Array): string {
-  return createHmac('sha256', key).update(data).digest('hex');
+  const p = pads(key);
+  let inner: string;
+  if (typeof data === 'string' && data.length * 3 <= INNER_ROOM) {
+    const n = p.inner.write(data, BLOCK, 'utf8');
+    inner = hash('sha256', p.inner.subarray(0, BLOCK + n), 'binary');
+  } else {
+    inner = hash('sha256', Buffer.concat([p.inner.subarray(0, BLOCK), typeof data === 'string' ? Buffer.from(data, 'utf8') : data]), 'binary');
+  }
+  p.outer.write(inner, BLOCK, 'binary');
+  return hash('sha256', p.outer, 'hex');
 }
 
 export function deriveSigningKey(secret: string, date: string, region: string, service = SERVICE): Buffer {
@@ -70,8 +110,8 @@ export const defaultSigningKeys = new SigningKeyCache();
 
 /** Constant-time equality of two lower-case hex signatures. */
 export function signaturesEqual(expectedHex: string, providedHex: string): boolean {
-  const a = Buffer.from(expectedHex, 'latin1');
-  const b = Buffer.from(providedHex, 'latin1');
+  const a = Buffer.from(expectedHex, 'binary');
+  const b = Buffer.from(providedHex, 'binary');
   if (a.length !== b.length) return false;
   return timingSafeEqual(a, b);
 }

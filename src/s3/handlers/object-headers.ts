@@ -18,8 +18,12 @@ export function checksumHeaders(c: ChecksumValue | undefined): Headers {
 }
 
 /** x-amz-version-id is sent once a bucket has had versioning; a 'null' id is sent then too, as S3 does. */
+function sendsVersionId(versionId: string, bucketVersioned: boolean): boolean {
+  return bucketVersioned || versionId !== 'null';
+}
+
 export function versionHeader(versionId: string, bucketVersioned: boolean): Headers {
-  return bucketVersioned || versionId !== 'null' ? { 'x-amz-version-id': versionId } : {};
+  return sendsVersionId(versionId, bucketVersioned) ? { 'x-amz-version-id': versionId } : {};
 }
 
 const OVERRIDES: [string, string][] = [
@@ -38,8 +42,8 @@ export function objectHeaders(info: ObjectInfo, opts: { bucketVersioned: boolean
     'last-modified': info.lastModified.toUTCString(),
     'accept-ranges': 'bytes',
     'content-type': h.contentType ?? 'binary/octet-stream',
-    ...versionHeader(info.versionId, opts.bucketVersioned),
   };
+  if (sendsVersionId(info.versionId, opts.bucketVersioned)) out['x-amz-version-id'] = info.versionId;
   if (h.contentEncoding !== undefined) out['content-encoding'] = h.contentEncoding;
   if (h.contentDisposition !== undefined) out['content-disposition'] = h.contentDisposition;
   if (h.contentLanguage !== undefined) out['content-language'] = h.contentLanguage;
@@ -47,14 +51,16 @@ export function objectHeaders(info: ObjectInfo, opts: { bucketVersioned: boolean
   if (h.expires !== undefined) out['expires'] = h.expires;
   if (h.storageClass !== undefined && h.storageClass !== 'STANDARD') out['x-amz-storage-class'] = h.storageClass;
   if (h.websiteRedirectLocation !== undefined) out['x-amz-website-redirect-location'] = h.websiteRedirectLocation;
-  for (const [k, v] of Object.entries(h.userMetadata)) out[`x-amz-meta-${k}`] = v;
+  for (const k in h.userMetadata) out[`x-amz-meta-${k}`] = h.userMetadata[k] as string;
   if (info.tagCount > 0) out['x-amz-tagging-count'] = info.tagCount;
   if (info.replicationStatus !== undefined) out['x-amz-replication-status'] = info.replicationStatus;
   if (info.parts && info.parts.length > 0 && opts.query.has('partNumber')) out['x-amz-mp-parts-count'] = info.parts.length;
   if (opts.withChecksum) Object.assign(out, checksumHeaders(info.checksum));
-  for (const [param, name] of OVERRIDES) {
-    const v = opts.query.get(param);
-    if (v !== null) out[name] = v;
+  if (opts.query.size > 0) {
+    for (const [param, name] of OVERRIDES) {
+      const v = opts.query.get(param);
+      if (v !== null) out[name] = v;
+    }
   }
   return out;
 }

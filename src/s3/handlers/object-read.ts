@@ -37,7 +37,7 @@ function readInput(ctx: S3Context): GetObjectInput {
   return input;
 }
 
-async function respond(ctx: S3Context, info: ObjectInfo, range: ByteRange | undefined, partNumber: number | undefined): Promise<Headers & { status: number }> {
+async function respond(ctx: S3Context, info: ObjectInfo, range: ByteRange | undefined, partNumber: number | undefined): Promise<{ status: number; headers: Headers }> {
   const bucket = ctx.bucketInfo ?? (await ctx.deps.engine.getBucket(info.bucket));
   const wantChecksum = (header(ctx.req.headers, 'x-amz-checksum-mode') ?? '').toUpperCase() === 'ENABLED';
   const headers = objectHeaders(info, { bucketVersioned: bucket.versioning !== undefined, query: ctx.query, withChecksum: wantChecksum && !range });
@@ -56,19 +56,18 @@ async function respond(ctx: S3Context, info: ObjectInfo, range: ByteRange | unde
   } else {
     headers['content-length'] = info.size;
   }
-  return { ...headers, status };
+  return { status, headers };
 }
 
 export async function getObject(ctx: S3Context): Promise<ProtocolResponse> {
   const input = readInput(ctx);
   const result = await ctx.deps.engine.getObject(input);
-  const { status, ...headers } = await respond(ctx, result.info, result.range, input.partNumber);
+  const { status, headers } = await respond(ctx, result.info, result.range, input.partNumber);
   return { status, headers, body: result.body };
 }
 
 export async function headObject(ctx: S3Context): Promise<ProtocolResponse> {
   const input = readInput(ctx);
   const result = await ctx.deps.engine.headObject(input);
-  const { status, ...headers } = await respond(ctx, result.info, result.range, input.partNumber);
-  return { status, headers };
+  return respond(ctx, result.info, result.range, input.partNumber);
 }
