@@ -17,7 +17,6 @@ import {
   type ListRow,
   type SegmentArray,
   type VersionArray,
-  type VersionRow,
 } from './rows.js';
 import type { UsageLedger } from './usage-repo.js';
 
@@ -54,9 +53,6 @@ export class SqliteObjectRepo implements ObjectRepo {
         .prepare<[string, string, string], VersionArray>(
           `SELECT ${COLS} FROM object_versions WHERE bucket = ? AND object_key = ? AND version_id = ?`,
         )
-        .raw(true),
-      segments: db
-        .prepare<[number], SegmentArray>(`SELECT ${SEGMENT_COLUMNS} FROM object_segments WHERE object_id = ? ORDER BY idx`)
         .raw(true),
       demote: db.prepare<[string, string]>(`UPDATE object_versions SET is_latest = 0 WHERE id = (${newest}) AND is_latest = 1`),
       promote: db.prepare<[string, string]>(`UPDATE object_versions SET is_latest = 1 WHERE id = (${newest})`),
@@ -100,20 +96,6 @@ export class SqliteObjectRepo implements ObjectRepo {
     };
   }
 
-  private withSegments(row: VersionRow | undefined, opts?: GetVersionOptions): ObjectVersion | undefined {
-    if (row === undefined) return undefined;
-    return toVersion(row, opts?.withSegments ? this.loadSegments(row.id) : undefined);
-  }
-
-  private loadSegments(id: number): Segment[] {
-    return this.s.segments.all(id).map(segmentOf);
-  }
-
-  private versionRow(bucket: string, key: string, versionId: string): VersionRow | undefined {
-    const r = this.s.version.get(bucket, key, versionId);
-    return r === undefined ? undefined : versionRowOf(r);
-  }
-
   async getLatest(bucket: string, key: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined> {
     if (opts?.withSegments) return joined(this.s.latestWithSegments.get(bucket, key));
     const r = this.s.latest.get(bucket, key);
@@ -122,7 +104,8 @@ export class SqliteObjectRepo implements ObjectRepo {
 
   async getVersion(bucket: string, key: string, versionId: string, opts?: GetVersionOptions): Promise<ObjectVersion | undefined> {
     if (opts?.withSegments) return joined(this.s.versionWithSegments.get(bucket, key, versionId));
-    return this.withSegments(this.versionRow(bucket, key, versionId), opts);
+    const r = this.s.version.get(bucket, key, versionId);
+    return r === undefined ? undefined : toVersion(versionRowOf(r));
   }
 
   async insertLatest(v: NewObjectVersion): Promise<void> {
@@ -141,9 +124,10 @@ export class SqliteObjectRepo implements ObjectRepo {
   }
 
   async remove(bucket: string, key: string, versionId: string, opts?: { replacing?: boolean }): Promise<ObjectVersion | undefined> {
-    const row = this.versionRow(bucket, key, versionId);
-    if (row === undefined) return undefined;
-    const removed = toVersion(row, this.loadSegments(row.id));
+    const r = this.s.versionWithSegments.get(bucket, key, versionId);
+    if (r === undefined) return undefined;
+    const row = versionRowOf(r as unknown as VersionArray);
+    const removed = toVersion(row, segmentsOf(r));
     this.s.deleteSegments.run(row.id);
     this.s.deleteVersion.run(row.id);
     if (row.delete_marker === 0) this.usage.change(bucket, -row.size, -1);
@@ -207,10 +191,12 @@ export class SqliteObjectRepo implements ObjectRepo {
 
 type VersionWithSegments = [...VersionArray, string];
 
+function segmentsOf(r: VersionWithSegments): Segment[] {
+  return (JSON.parse(r[17]) as SegmentArray[]).map(segmentOf);
+}
+
 function joined(r: VersionWithSegments | undefined): ObjectVersion | undefined {
-  if (r === undefined) return undefined;
-  const segments = (JSON.parse(r[17]) as SegmentArray[]).map(segmentOf);
-  return toVersion(versionRowOf(r as unknown as VersionArray), segments);
+  return r === undefined ? undefined : toVersion(versionRowOf(r as unknown as VersionArray), segmentsOf(r));
 }
 
 function mapPage(bucket: string, page: Page<ListRow>): Page<ObjectVersion> {
