@@ -9,6 +9,7 @@
  * body against it), EMPTY_SHA256 for no body.
  */
 import { createHmac, hash } from 'node:crypto';
+import { canonicalRequestSha256 } from '../core/canonical-hash.js';
 
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -129,7 +130,7 @@ export class SigV4Signer {
     const signedHeaders = names.join(';');
     const creq = `${input.method}\n${canonPath}\n${canonQuery}\n${canonHeaders}\n${signedHeaders}\n${input.payloadHash}`;
     const scope = `${day}/${this.region}/${this.service}/aws4_request`;
-    const sts = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(creq)}`;
+    const sts = `${ALGORITHM}\n${amzDate}\n${scope}\n${canonicalRequestSha256(creq)}`;
     const signature = createHmac('sha256', this.signingKey(day)).update(sts).digest('hex');
     headers.authorization = `${ALGORITHM} Credential=${this.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     return { path: canonPath + (canonQuery === '' ? '' : '?' + canonQuery), headers };

@@ -223,6 +223,33 @@ describe('tampering after signing', () => {
   });
 });
 
+describe('non-ASCII header values', () => {
+  // botocore (aws CLI, boto3) sends x-amz-meta-* text as UTF-8 bytes and signs those bytes.
+  const wire = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+  const text = (wireValue: string | string[] | undefined) => Buffer.from(String(wireValue), 'latin1').toString('utf8');
+
+  test('a UTF-8 x-amz-meta value signed as UTF-8 is accepted and comes back as the same bytes', async () => {
+    const greeting = 'Grüße aus Köln, 東京 ✓';
+    const body = Buffer.from('metadata in UTF-8');
+    const key = 'auth/utf8-meta.txt';
+    const signed = await signRequest(srv.url, { method: 'PUT', path: `/${bucket}/${encodeKey(key)}`, body, headers: { 'x-amz-meta-greeting': greeting } });
+    const res = await rawRequest(srv.url, { method: 'PUT', path: signed.path, headers: { ...signed.headers, 'x-amz-meta-greeting': wire(greeting) }, body });
+    assert.equal(res.status, 200, res.text);
+    const head = await signRequest(srv.url, { method: 'HEAD', path: `/${bucket}/${encodeKey(key)}` });
+    const got = await rawRequest(srv.url, { method: 'HEAD', path: head.path, headers: head.headers });
+    assert.equal(got.status, 200);
+    assert.equal(text(got.headers['x-amz-meta-greeting']), greeting);
+  });
+
+  test('the same value tampered by one byte is SignatureDoesNotMatch and stores nothing', async () => {
+    const body = Buffer.from('tampered utf-8');
+    const signed = await signRequest(srv.url, { method: 'PUT', path: `/${bucket}/${encodeKey(KEY)}`, body, headers: { 'x-amz-meta-city': 'Köln' } });
+    const res = await rawRequest(srv.url, { method: 'PUT', path: signed.path, headers: { ...signed.headers, 'x-amz-meta-city': wire('Kõln') }, body });
+    expectS3Error(res, 403, 'SignatureDoesNotMatch');
+    await assertIntact();
+  });
+});
+
 describe('unsupported or malformed Authorization', () => {
   test('a SigV2-style Authorization header is refused (InvalidRequest 400: use AWS4-HMAC-SHA256)', async () => {
     const res = await rawRequest(srv.url, {

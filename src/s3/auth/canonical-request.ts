@@ -3,7 +3,8 @@
  * received. Header names arrive lower-case (Node does that); values are
  * trimmed and inner whitespace runs collapsed, repeated values joined by ','.
  */
-import { ALGORITHM, sha256Hex } from './signing-key.js';
+import { canonicalRequestSha256 } from '../../core/canonical-hash.js';
+import { ALGORITHM } from './signing-key.js';
 import type { SignableRequest } from './types.js';
 
 export type HeaderMap = SignableRequest['headers'];
@@ -63,7 +64,7 @@ export function buildCanonicalRequest(parts: CanonicalRequestParts): string {
 }
 
 export function buildStringToSign(amzDate: string, scope: string, canonicalRequest: string): string {
-  return ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
+  return ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + canonicalRequestSha256(canonicalRequest);
 }
 
 /** Parsed SignedHeaders values: a client sends the same list on every request. */
