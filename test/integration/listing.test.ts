@@ -294,6 +294,16 @@ describe('listing', () => {
       assert.deepEqual([...keysOf(out), ...prefixesOf(out)].sort(utf8Order), expectedDelimited(keys, '-').all);
     });
 
+    it('an empty Delimiter is no delimiter: every key listed, no Delimiter element (v1 and v2)', async () => {
+      const v2 = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: '' }));
+      assert.deepEqual(keysOf(v2), [...keys].sort(utf8Order));
+      assert.deepEqual(prefixesOf(v2), []);
+      assert.equal(v2.Delimiter, undefined);
+      const v1 = await s3.send(new ListObjectsCommand({ Bucket: bucket, Delimiter: '' }));
+      assert.equal((v1.Contents ?? []).length, keys.length);
+      assert.equal(v1.Delimiter, undefined);
+    });
+
     it("Delimiter '-' with Prefix 'x-'", async () => {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: '-', Prefix: 'x-' }));
       assert.deepEqual(prefixesOf(out), ['x-1-']);

@@ -69,7 +69,7 @@ export async function listObjectsV2(ctx: S3Context): Promise<ProtocolResponse> {
     after = decoded;
   }
   const prefix = str(q, 'prefix');
-  const delimiter = str(q, 'delimiter');
+  const delimiter = str(q, 'delimiter') || undefined; // an empty delimiter is none: S3 leaves it out of the result
   const maxKeys = maxOf(q, 'max-keys');
   const r = await ctx.deps.engine.listObjects({ bucket: bucketOf(ctx), maxKeys, ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(after ? { after } : {}) });
   const withOwner = q.get('fetch-owner') === 'true';
@@ -94,7 +94,7 @@ export async function listObjects(ctx: S3Context): Promise<ProtocolResponse> {
   const encode = encodingOf(q);
   const marker = str(q, 'marker');
   const prefix = str(q, 'prefix');
-  const delimiter = str(q, 'delimiter');
+  const delimiter = str(q, 'delimiter') || undefined; // an empty delimiter is none: S3 leaves it out of the result
   const maxKeys = maxOf(q, 'max-keys');
   const r = await ctx.deps.engine.listObjects({ bucket: bucketOf(ctx), maxKeys, ...(prefix ? { prefix } : {}), ...(delimiter ? { delimiter } : {}), ...(marker ? { after: marker } : {}) });
   const name = ownerDisplayName(ctx, ctx.bucketInfo?.owner ?? '');
@@ -117,7 +117,7 @@ export async function listObjectVersions(ctx: S3Context): Promise<ProtocolRespon
   const q = ctx.query;
   const encode = encodingOf(q);
   const prefix = str(q, 'prefix');
-  const delimiter = str(q, 'delimiter');
+  const delimiter = str(q, 'delimiter') || undefined; // an empty delimiter is none: S3 leaves it out of the result
   const keyMarker = str(q, 'key-marker');
   const versionIdMarker = str(q, 'version-id-marker');
   if (versionIdMarker !== undefined && keyMarker === undefined) {
@@ -153,7 +153,7 @@ export async function listMultipartUploads(ctx: S3Context): Promise<ProtocolResp
   const q = ctx.query;
   const encode = encodingOf(q);
   const prefix = str(q, 'prefix');
-  const delimiter = str(q, 'delimiter');
+  const delimiter = str(q, 'delimiter') || undefined; // an empty delimiter is none: S3 leaves it out of the result
   const keyMarker = str(q, 'key-marker');
   const uploadIdMarker = str(q, 'upload-id-marker');
   const maxUploads = maxOf(q, 'max-uploads');
