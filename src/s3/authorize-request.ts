@@ -4,10 +4,10 @@
  * with its policy and ACL, an object's ACL, the owner's account) and records each use of
  * another account's data.
  */
-import { isAppError } from '../core/errors.js';
+import { fail, isAppError } from '../core/errors.js';
 import type { Bucket } from '../engine/types.js';
 import type { Principal } from '../tenancy/model.js';
-import { accessDenied, actionFor, conditionContext, decide, objectArn, objectAclGrants, resourceFor } from './authorize.js';
+import { accessDenied, actionFor, bucketArn, conditionContext, decide, objectArn, objectAclGrants, resourceFor } from './authorize.js';
 import type { S3Context } from './context.js';
 import { header } from './request.js';
 
@@ -49,8 +49,16 @@ export async function authorizeOperation(ctx: S3Context, at: Date): Promise<void
   if (op.name === 'DeleteObjects') return;
   const decision = decide({ principal: ctx.principal, action, resource, ...(bucket ? { bucket } : {}), context: () => conditionContext(ctx, ctx.principal, at, op) });
   if (decision.effect === 'deny') {
-    const aclMayGrant = !decision.explicit && bucket !== undefined && OBJECT_ACL_OPS.has(op.name) && 'key' in op && op.key !== undefined;
-    if (!aclMayGrant || !(await objectIsPublic(ctx, op.bucket ?? '', op.key ?? ''))) throw accessDenied(resource.replace(/^arn:aws:s3:::/, '/'), decision);
+    const denied = accessDenied(resource.replace(/^arn:aws:s3:::/, '/'), decision);
+    if (decision.explicit || bucket === undefined || !OBJECT_ACL_OPS.has(op.name) || !('key' in op) || op.key === undefined) throw denied;
+    const state = await objectAclState(ctx, bucket.name, op.key);
+    if (state === 'missing' && ctx.query.get('versionId') === null && mayList(ctx, bucket, at)) {
+      // S3 tells a caller who may list the bucket that the key is not there (404), and
+      // anyone else only that access is denied (403), so that keys cannot be probed.
+      await recordForeignUse(ctx, bucket, 's3:ListBucket');
+      throw fail('NoSuchKey', 'The specified key does not exist.', { resource: op.key, details: { Key: op.key } });
+    }
+    if (state !== 'public') throw denied;
   }
   if (bucket) await recordForeignUse(ctx, bucket, action);
 }
@@ -81,14 +89,24 @@ export async function authorizePost(ctx: S3Context, principal: Principal, bucket
 }
 
 async function objectIsPublic(ctx: S3Context, bucket: string, key: string, versionId?: string): Promise<boolean> {
+  return (await objectAclState(ctx, bucket, key, versionId)) === 'public';
+}
+
+/** Whether the object's own ACL makes it public-read, and whether it exists at all. */
+async function objectAclState(ctx: S3Context, bucket: string, key: string, versionId?: string): Promise<'public' | 'private' | 'missing'> {
   try {
     const vid = versionId ?? ctx.query.get('versionId') ?? undefined;
     const info = await ctx.deps.engine.headObject({ bucket, key, ...(vid !== undefined ? { versionId: vid } : {}) });
-    return objectAclGrants('s3:GetObject', info.info.acl);
-  } catch {
-    // A missing object is not public; the caller answers AccessDenied, revealing nothing.
-    return false;
+    return objectAclGrants('s3:GetObject', info.info.acl) ? 'public' : 'private';
+  } catch (e) {
+    // Only a key that is not there counts as missing; any other failure reveals nothing.
+    return isAppError(e) && e.code === 'NoSuchKey' ? 'missing' : 'private';
   }
+}
+
+/** Whether the caller may list the bucket (s3:ListBucket), which decides 404 against 403. */
+function mayList(ctx: S3Context, bucket: Pick<Bucket, 'name' | 'owner' | 'policy' | 'acl'>, at: Date): boolean {
+  return decide({ principal: ctx.principal, action: 's3:ListBucket', resource: bucketArn(bucket.name), bucket, context: () => conditionContext(ctx, ctx.principal, at) }).effect === 'allow';
 }
 
 /**

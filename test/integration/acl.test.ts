@@ -135,6 +135,26 @@ describe('canned ACLs', () => {
     assert.deepEqual(await errorStatus(s3.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'k', ACL: 'private', AccessControlPolicy: { Owner: { ID: owner }, Grants: [] } }))), { code: 'InvalidRequest', status: 400 });
   });
 
+  test('a missing key: 404 NoSuchKey to whoever may list the bucket, 403 to anyone else', async () => {
+    // S3: "If you have the s3:ListBucket permission on the bucket, Amazon S3 returns 404 Not
+    // Found; if you don't, 403 Forbidden" (GetObject). public-read grants everyone ListBucket.
+    const open = uniqueBucket('acl-404');
+    const closed = uniqueBucket('acl-403');
+    await s3.send(new CreateBucketCommand({ Bucket: open, ACL: 'public-read' }));
+    await s3.send(new CreateBucketCommand({ Bucket: closed }));
+    await s3.send(new PutObjectCommand({ Bucket: open, Key: 'private.txt', Body: 'not for everyone' }));
+    for (const method of ['GET', 'HEAD'] as const) {
+      const missing = await fetch(`${srv.url}/${open}/missing.txt`, { method });
+      assert.equal(missing.status, 404, `${method} missing key in a listable bucket`);
+      if (method === 'GET') assert.match(await missing.text(), /<Code>NoSuchKey<\/Code>/);
+      // An object that exists but is private stays 403: listing rights do not grant reading.
+      assert.equal((await fetch(`${srv.url}/${open}/private.txt`, { method })).status, 403);
+      const hidden = await fetch(`${srv.url}/${closed}/missing.txt`, { method });
+      assert.equal(hidden.status, 403, `${method} missing key in a bucket the caller may not list`);
+      if (method === 'GET') assert.match(await hidden.text(), /<Code>AccessDenied<\/Code>/);
+    }
+  });
+
   test('a form POST sets the acl field', async () => {
     const bucket = uniqueBucket('acl-post');
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
