@@ -102,7 +102,7 @@ async function writeResponse(res: http.ServerResponse, out: ProtocolResponse, me
 export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const inFlight = new Set<http.ServerResponse>();
   let closing = false;
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, (req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const requestId = newRequestId();
     inFlight.add(res);
     // A connection handed over just as the server began closing: answer, then close it.
@@ -171,6 +171,20 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
           res.destroy();
         }
       });
+  };
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: 16_384 }, onRequest);
+  // Expect: 100-continue: the client holds the body back until asked. Ask only when the handler
+  // starts reading it, so a request refused on its headers (bad signature, no such bucket,
+  // access denied, quota) is answered at once and its body is never sent, as S3 does.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const read = req._read;
+    let asked = false;
+    req._read = function readAfterContinue(this: http.IncomingMessage, size: number): void {
+      if (!asked && !res.headersSent) res.writeContinue();
+      asked = true;
+      read.call(this, size);
+    };
+    onRequest(req, res);
   });
   // Errors the HTTP parser finds before (or instead of) a request reaching the handler still get an S3 XML error.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -247,6 +248,57 @@ describe('non-ASCII header values', () => {
     const res = await rawRequest(srv.url, { method: 'PUT', path: signed.path, headers: { ...signed.headers, 'x-amz-meta-city': wire('Kõln') }, body });
     expectS3Error(res, 403, 'SignatureDoesNotMatch');
     await assertIntact();
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  /**
+   * Sends a request's head with Expect: 100-continue and waits for the server's first answer;
+   * sends the body only if that answer is 100 Continue, as curl and the SDKs do.
+   */
+  async function withExpect(path: string, headers: Record<string, string>, body: Buffer): Promise<{ first: string; final: string }> {
+    const u = new URL(srv.url);
+    const head = `PUT ${path} HTTP/1.1\r\n` + Object.entries({ ...headers, expect: '100-continue', connection: 'close' }).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n';
+    const sock = net.connect(Number(u.port), u.hostname);
+    let got = '';
+    const ended = new Promise<void>((resolve) => sock.on('close', () => resolve()));
+    sock.on('error', () => {});
+    const firstLine = new Promise<string>((resolve) => {
+      sock.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+        if (got.includes('\r\n')) resolve(got.slice(0, got.indexOf('\r\n')));
+      });
+    });
+    sock.write(head);
+    const first = await firstLine;
+    if (first.includes(' 100 ')) sock.write(body);
+    await ended;
+    const finalStart = first.includes(' 100 ') ? got.indexOf('HTTP/1.1', 5) : 0;
+    return { first, final: got.slice(finalStart) };
+  }
+
+  test('a request refused on its headers is answered at once: no 100, the body never sent, nothing stored', async () => {
+    const key = 'auth/expect-refused.bin';
+    const body = randomBytes(4096);
+    const signed = await signRequest(srv.url, { method: 'PUT', path: `/${bucket}/${encodeKey(key)}`, body, secretAccessKey: 'wrong-secret-wrong-secret-wrong-secret' });
+    const wrongKey = await withExpect(signed.path, signed.headers, body);
+    assert.match(wrongKey.first, /^HTTP\/1\.1 403 /);
+    assert.match(wrongKey.final, /<Code>SignatureDoesNotMatch<\/Code>/);
+    const anonymous = await withExpect(`/${bucket}/${encodeKey(key)}`, { host: new URL(srv.url).host, 'content-length': String(body.length) }, body);
+    assert.match(anonymous.first, /^HTTP\/1\.1 403 /);
+    assert.match(anonymous.final, /<Code>AccessDenied<\/Code>/);
+    assert.deepEqual(await errorStatus(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))), { code: 'NotFound', status: 404 });
+  });
+
+  test('an accepted request gets 100 Continue, then its body is stored', async () => {
+    const key = 'auth/expect-accepted.bin';
+    const body = randomBytes(100_000);
+    const signed = await signRequest(srv.url, { method: 'PUT', path: `/${bucket}/${encodeKey(key)}`, body });
+    const r = await withExpect(signed.path, signed.headers, body);
+    assert.equal(r.first, 'HTTP/1.1 100 Continue');
+    assert.match(r.final, /^HTTP\/1\.1 200 /);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    assert.equal(sha256Hex(await bodyBytes(got.Body)), sha256Hex(body));
   });
 });
 
