@@ -76,6 +76,8 @@ export const ACTIONS: Record<Exclude<S3OpName, 'Preflight' | 'GetBucketUnsetConf
   DeleteObject: A('s3:DeleteObject', 's3:DeleteObjectVersion'),
   CopyObject: A('s3:PutObject'),
   GetObjectTagging: A('s3:GetObjectTagging', 's3:GetObjectVersionTagging'),
+  // S3 also wants s3:GetObject(Version) for it: the handler checks that second permission.
+  GetObjectAttributes: A('s3:GetObjectAttributes', 's3:GetObjectVersionAttributes'),
   PutObjectTagging: A('s3:PutObjectTagging', 's3:PutObjectVersionTagging'),
   DeleteObjectTagging: A('s3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging'),
   GetObjectAcl: A('s3:GetObjectAcl', 's3:GetObjectVersionAcl'),

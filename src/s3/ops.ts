@@ -49,6 +49,8 @@ export type S3Op =
   | ({ name: 'DeleteObject' } & ObjectTarget)
   | ({ name: 'CopyObject' } & ObjectTarget)
   | ({ name: 'GetObjectTagging' } & ObjectTarget)
+  /** ETag, checksum, parts, storage class and size in one call (GET ?attributes). */
+  | ({ name: 'GetObjectAttributes' } & ObjectTarget)
   | ({ name: 'PutObjectTagging' } & ObjectTarget)
   | ({ name: 'DeleteObjectTagging' } & ObjectTarget)
   | ({ name: 'GetObjectAcl' } & ObjectTarget)
@@ -67,5 +69,5 @@ export type S3OpName = S3Op['name'];
 export const READ_OPS: ReadonlySet<S3OpName> = new Set<S3OpName>([
   'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketPolicy', 'GetBucketResidency', 'GetBucketReplication',
   'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'GetBucketUnsetConfig',
-  'GetObject', 'SelectObjectContent', 'HeadObject', 'GetObjectTagging', 'GetObjectAcl', 'ListParts', 'Preflight',
+  'GetObject', 'SelectObjectContent', 'HeadObject', 'GetObjectTagging', 'GetObjectAttributes', 'GetObjectAcl', 'ListParts', 'Preflight',
 ]);

@@ -24,7 +24,7 @@ const UNSET_BUCKET_CONFIG = new Set([
   'intelligent-tiering', 'analytics', 'metrics', 'inventory',
 ]);
 /** Sub-resources that change behaviour and that Sovra does not support at all yet. */
-const UNSUPPORTED = new Set(['restore', 'torrent', 'retention', 'legal-hold', 'attributes', 'session', 'renameObject']);
+const UNSUPPORTED = new Set(['restore', 'torrent', 'retention', 'legal-hold', 'session', 'renameObject']);
 
 function decodeSegment(raw: string): string {
   try {
@@ -132,6 +132,7 @@ export function parseRequest(
       if (has('uploadId')) return op({ name: 'ListParts', ...t });
       if (has('tagging')) return op({ name: 'GetObjectTagging', ...t });
       if (has('acl')) return op({ name: 'GetObjectAcl', ...t });
+      if (has('attributes')) return op({ name: 'GetObjectAttributes', ...t });
       return op({ name: 'GetObject', ...t });
     case 'HEAD':
       return op({ name: 'HeadObject', ...t });

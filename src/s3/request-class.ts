@@ -46,6 +46,7 @@ export const REQUEST_CLASS: Readonly<Record<S3OpName, Metered>> = {
   DeleteObject: 'free',
   CopyObject: 'write',
   GetObjectTagging: 'read',
+  GetObjectAttributes: 'read',
   PutObjectTagging: 'write',
   DeleteObjectTagging: 'free',
   GetObjectAcl: 'read',

@@ -19,6 +19,7 @@ import { postObject } from './post-object.js';
 import { selectObjectContent } from './select.js';
 import { deleteBucketResidency, getBucketResidency, putBucketResidency } from './residency.js';
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from './replication.js';
+import { getObjectAttributes } from './object-attributes.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './tagging.js';
 
 export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
@@ -57,6 +58,7 @@ export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
   DeleteObject: deleteObject,
   CopyObject: copyObject,
   GetObjectTagging: getObjectTagging,
+  GetObjectAttributes: getObjectAttributes,
   PutObjectTagging: putObjectTagging,
   DeleteObjectTagging: deleteObjectTagging,
   GetObjectAcl: getAcl,

@@ -65,8 +65,10 @@ export {
 export {
   renderCopyObjectResult,
   renderDeleteResult,
+  renderObjectAttributes,
   renderPostResponse,
   type CopyObjectResultXml,
+  type ObjectAttributesXml,
   type DeleteResultXml,
   type PostResponseXml,
   type XmlDeleteError,

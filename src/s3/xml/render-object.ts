@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html
  */
 import type { XmlChecksums, XmlChecksumType } from './types.js';
-import { checksumEls, dateEl, el, optEl, xmlDocument } from './writer.js';
+import { boolEl, checksumEls, dateEl, el, numEl, optEl, optNumEl, xmlDocument } from './writer.js';
 
 export interface CopyObjectResultXml {
   etag: string;
@@ -73,4 +73,42 @@ export interface PostResponseXml {
 
 export function renderPostResponse(r: PostResponseXml): string {
   return xmlDocument('PostResponse', el('Location', r.location) + el('Bucket', r.bucket) + el('Key', r.key) + el('ETag', r.etag), false);
+}
+
+export interface ObjectAttributesPartXml {
+  partNumber: number;
+  size: number;
+  checksums?: XmlChecksums;
+}
+
+/** GetObjectAttributes: only the attributes asked for are present. */
+export interface ObjectAttributesXml {
+  /** Unquoted, as S3 sends it in this document. */
+  etag?: string;
+  checksum?: { checksums: XmlChecksums; checksumType: XmlChecksumType };
+  objectParts?: {
+    partsCount: number;
+    partNumberMarker: number;
+    nextPartNumberMarker?: number;
+    maxParts: number;
+    isTruncated: boolean;
+    parts: ObjectAttributesPartXml[];
+  };
+  storageClass?: string;
+  objectSize?: number;
+}
+
+export function renderObjectAttributes(r: ObjectAttributesXml): string {
+  let body = optEl('ETag', r.etag);
+  if (r.checksum) body += '<Checksum>' + checksumEls(r.checksum.checksums) + el('ChecksumType', r.checksum.checksumType) + '</Checksum>';
+  const p = r.objectParts;
+  if (p) {
+    body += '<ObjectParts>' + numEl('PartsCount', p.partsCount) + numEl('PartNumberMarker', p.partNumberMarker) +
+      optNumEl('NextPartNumberMarker', p.nextPartNumberMarker) + numEl('MaxParts', p.maxParts) + boolEl('IsTruncated', p.isTruncated);
+    for (const part of p.parts) body += '<Part>' + checksumEls(part.checksums) + numEl('PartNumber', part.partNumber) + numEl('Size', part.size) + '</Part>';
+    body += '</ObjectParts>';
+  }
+  body += optEl('StorageClass', r.storageClass);
+  if (r.objectSize !== undefined) body += numEl('ObjectSize', r.objectSize);
+  return xmlDocument('GetObjectAttributesResponse', body);
 }
