@@ -7,8 +7,11 @@
  * MD5s + "-N". The object checksum is COMPOSITE (checksum of the parts' checksums, "-N") or
  * FULL_OBJECT (CRC of the whole object, combined from the parts' CRCs) per the upload's
  * checksum type; a full-object checksum sent with Complete is verified. Parts not chosen are
- * deleted with the upload; completing it again is NoSuchUpload.
+ * deleted with the upload. Completing it again with the same part list within a day, while
+ * the version it made is still there, answers as the first time did (S3 does too: a client
+ * whose answer was lost retries); anything else is NoSuchUpload.
  */
+import { createHash } from 'node:crypto';
 import {
   combineCrc,
   compositeChecksum,
@@ -17,8 +20,8 @@ import {
   type CompositeAlgorithm,
   type CrcAlgorithm,
 } from '../core/checksums/index.js';
-import { fail } from '../core/errors.js';
-import type { PartRecord, StoredChecksum, UploadRecord } from '../meta/index.js';
+import { fail, isAppError } from '../core/errors.js';
+import type { MetaTx, PartRecord, StoredChecksum, UploadRecord } from '../meta/index.js';
 import type { EngineContext } from './context.js';
 import { commitVersion } from './commit-version.js';
 import { findUpload } from './multipart.js';
@@ -109,12 +112,40 @@ function objectChecksum(upload: UploadRecord, chosen: PartRecord[], sent: Comple
   return { algorithm: alg, type, value };
 }
 
+/** How long a completed upload is remembered for a retried Complete. */
+const COMPLETED_KEPT_MS = 24 * 3600_000;
+
+/** The part list as the client named it: a retried Complete must name the same one. */
+function partsDigest(parts: CompleteMultipartInput['parts']): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(`${p.partNumber}:${normalizeEtag(p.etag)}\n`);
+  return h.digest('base64url');
+}
+
+/** The first answer again, when this upload was completed with these parts and its version stands. */
+async function answerAgain(tx: MetaTx, input: CompleteMultipartInput): Promise<WriteResult | undefined> {
+  const done = await tx.uploads.completed(input.uploadId);
+  if (done === undefined || done.bucket !== input.bucket || done.key !== input.key || done.partsDigest !== partsDigest(input.parts)) return undefined;
+  const v = await tx.objects.getVersion(input.bucket, input.key, done.versionId);
+  if (v === undefined || v.deleteMarker || v.etag !== done.etag) return undefined;
+  const out: WriteResult = { etag: v.etag, versionId: v.versionId, lastModified: v.lastModified, size: v.size };
+  if (v.checksum) out.checksum = { ...v.checksum };
+  return out;
+}
+
 const badDigest = (alg: string) => fail('BadDigest', `The ${alg} you specified did not match the calculated checksum.`);
 
 export async function completeMultipartUpload(ctx: EngineContext, input: CompleteMultipartInput): Promise<WriteResult> {
   if (input.parts.length === 0) throw fail('InvalidRequest', 'You must specify at least one part');
   const result = await ctx.meta.write(async (tx) => {
-    const upload = await findUpload(tx, input.bucket, input.key, input.uploadId);
+    let upload: UploadRecord;
+    try {
+      upload = await findUpload(tx, input.bucket, input.key, input.uploadId);
+    } catch (e) {
+      const again = isAppError(e) && e.code === 'NoSuchUpload' ? await answerAgain(tx, input) : undefined;
+      if (again === undefined) throw e;
+      return { out: again, garbage: [] as string[] };
+    }
     const chosen = chooseParts(upload, input, await tx.uploads.parts(input.uploadId), ctx.limits.minPartSize);
     const checksum = objectChecksum(upload, chosen, input.checksum);
     const etag = multipartEtag(chosen.map((p) => Buffer.from(normalizeEtag(p.etag), 'hex')));
@@ -144,6 +175,10 @@ export async function completeMultipartUpload(ctx: EngineContext, input: Complet
     const kept = new Set(chosen.map((p) => p.blobId));
     const all = (await tx.uploads.remove(input.uploadId)) ?? [];
     const garbage = [...committed.garbage, ...all.filter((p) => !kept.has(p.blobId)).map((p) => p.blobId)];
+    await tx.uploads.recordCompleted(
+      { uploadId: input.uploadId, bucket: input.bucket, key: input.key, versionId: committed.versionId, etag, partsDigest: partsDigest(input.parts), completedAt: committed.lastModified },
+      new Date(committed.lastModified.getTime() - COMPLETED_KEPT_MS),
+    );
     const out: WriteResult = { etag, versionId: committed.versionId, lastModified: committed.lastModified, size };
     if (checksum) out.checksum = { ...checksum };
     if (committed.replicationQueued) out.replicationQueued = true;

@@ -202,6 +202,18 @@ export function describeMetaStore(name: string, makeStore: () => Promise<MetaSto
       assert.equal(keyOnly.items[0]?.versionId, 'x/2-vc');
     });
 
+    it('completed uploads: remembered, read back, forgotten once older than the cut-off', async () => {
+      const done = (id: string, at: number) => ({
+        uploadId: id, bucket: 'cb', key: 'k', versionId: 'null', etag: '"abc-2"', partsDigest: `d-${id}`, completedAt: new Date(at),
+      });
+      await store.write((tx) => tx.uploads.recordCompleted(done('old', 1_000), new Date(0)));
+      assert.deepEqual(await store.read((tx) => tx.uploads.completed('old')), done('old', 1_000));
+      await store.write((tx) => tx.uploads.recordCompleted(done('new', 90_000), new Date(50_000)));
+      assert.equal(await store.read((tx) => tx.uploads.completed('old')), undefined);
+      assert.deepEqual(await store.read((tx) => tx.uploads.completed('new')), done('new', 90_000));
+      assert.equal(await store.read((tx) => tx.uploads.completed('never')), undefined);
+    });
+
     it('uploads: parts replace by number, page, and go away with the upload', async () => {
       const up = (id: string, key: string) => ({
         uploadId: id, bucket: 'ub', key, owner: 'alice', initiated: new Date(1_700_000_000_000), headers: { userMetadata: {} },

@@ -186,6 +186,19 @@ export interface UploadRecord {
   acl?: CannedAclName;
 }
 
+/** A multipart upload that was completed, kept a while so that a retried Complete is answered again. */
+export interface CompletedUploadRecord {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  versionId: string;
+  /** Quoted, as stored on the version. */
+  etag: string;
+  /** Identifies the part list the upload was completed with (see engine/complete-multipart.ts). */
+  partsDigest: string;
+  completedAt: Date;
+}
+
 export interface PartRecord {
   partNumber: number;
   blobId: string;

@@ -1,5 +1,5 @@
 /** Port: in-progress multipart uploads and their parts. */
-import type { ListUploadsQuery, Page, PartRecord, UploadRecord } from './types.js';
+import type { CompletedUploadRecord, ListUploadsQuery, Page, PartRecord, UploadRecord } from './types.js';
 
 export interface PartsPage {
   parts: PartRecord[];
@@ -25,4 +25,8 @@ export interface UploadRepo {
   list(query: ListUploadsQuery): Promise<Page<UploadRecord>>;
   /** Removes every upload of a bucket; returns the blob ids of their parts. */
   removeByBucket(bucket: string): Promise<string[]>;
+  /** Remembers a completed upload, and forgets those completed before `forgetBefore`. */
+  recordCompleted(done: CompletedUploadRecord, forgetBefore: Date): Promise<void>;
+  /** A completed upload still remembered. */
+  completed(uploadId: string): Promise<CompletedUploadRecord | undefined>;
 }

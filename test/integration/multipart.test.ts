@@ -15,10 +15,13 @@ import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
   ListPartsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
   UploadPartCopyCommand,
@@ -143,6 +146,58 @@ describe('basic lifecycle', () => {
     assert.equal(await errorCode(s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))), 'NoSuchUpload');
     const e = await errorStatus(s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: 1, Body: Buffer.from('x') })));
     assert.deepEqual(e, { code: 'NoSuchUpload', status: 404 });
+  });
+});
+
+describe('a retried CompleteMultipartUpload', () => {
+  // A client whose Complete answer was lost (timeout, dropped connection) retries; S3 answers
+  // the retry as it answered the first call instead of NoSuchUpload.
+  const small = [randomBytes(PART), randomBytes(1000)];
+
+  async function completedUpload(key: string, b = bucket): Promise<{ uploadId: string; parts: CompletedPart[]; first: { ETag?: string; VersionId?: string } }> {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: b, Key: key }));
+    const parts: CompletedPart[] = [];
+    for (const [i, body] of small.entries()) {
+      const r = await s3.send(new UploadPartCommand({ Bucket: b, Key: key, UploadId, PartNumber: i + 1, Body: body }));
+      parts.push({ PartNumber: i + 1, ETag: r.ETag! });
+    }
+    const first = await s3.send(new CompleteMultipartUploadCommand({ Bucket: b, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    return { uploadId: UploadId!, parts, first };
+  }
+
+  test('with the same parts: the same answer, and the object is unchanged', async () => {
+    const vb = uniqueBucket('mp-retry');
+    await s3.send(new CreateBucketCommand({ Bucket: vb }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: vb, VersioningConfiguration: { Status: 'Enabled' } }));
+    const key = 'retry/same.bin';
+    const { uploadId, parts, first } = await completedUpload(key, vb);
+    const again = await s3.send(new CompleteMultipartUploadCommand({ Bucket: vb, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    assert.equal(again.ETag, first.ETag);
+    assert.equal(again.ETag, multipartEtag(small));
+    assert.equal(again.VersionId, first.VersionId, 'no second version was made');
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: vb, Prefix: key }));
+    assert.equal(versions.Versions?.length, 1);
+    const got = await s3.send(new GetObjectCommand({ Bucket: vb, Key: key }));
+    assert.equal(sha256Hex(await bodyBytes(got.Body)), sha256Hex(Buffer.concat(small)));
+  });
+
+  test('with another part list, after an overwrite, or after a delete: NoSuchUpload', async () => {
+    const key = 'retry/changed.bin';
+    const { uploadId, parts } = await completedUpload(key);
+    const fewer = errorStatus(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts.slice(0, 1) } })));
+    assert.deepEqual(await fewer, { code: 'NoSuchUpload', status: 404 });
+    const otherKey = errorStatus(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key + '.other', UploadId: uploadId, MultipartUpload: { Parts: parts } })));
+    assert.deepEqual(await otherKey, { code: 'NoSuchUpload', status: 404 });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'replaced' }));
+    const overwritten = errorStatus(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } })));
+    assert.deepEqual(await overwritten, { code: 'NoSuchUpload', status: 404 });
+    assert.equal((await getBytes(key)).toString(), 'replaced', 'the retry did not bring the old object back');
+
+    const gone = await completedUpload('retry/deleted.bin');
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'retry/deleted.bin' }));
+    const deleted = errorStatus(s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'retry/deleted.bin', UploadId: gone.uploadId, MultipartUpload: { Parts: gone.parts } })));
+    assert.deepEqual(await deleted, { code: 'NoSuchUpload', status: 404 });
+    assert.equal(await existsKey('retry/deleted.bin'), false);
   });
 });
 

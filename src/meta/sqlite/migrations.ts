@@ -180,6 +180,24 @@ CREATE TABLE usage_batches (
 CREATE INDEX usage_batches_by_age ON usage_batches (applied_at);
 `,
   },
+  {
+    version: 6,
+    sql: `
+-- Multipart uploads completed lately: a CompleteMultipartUpload retried after its answer was
+-- lost (a timeout, a dropped connection) gets the same answer instead of NoSuchUpload, as on
+-- S3. parts_digest names the part list that was completed; rows go after a day.
+CREATE TABLE completed_uploads (
+  upload_id TEXT PRIMARY KEY,
+  bucket TEXT NOT NULL,
+  object_key TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  etag TEXT NOT NULL,
+  parts_digest TEXT NOT NULL,
+  completed_at BIGINT NOT NULL
+);
+CREATE INDEX completed_uploads_by_age ON completed_uploads (completed_at);
+`,
+  },
 ];
 
 /** Brings the schema up to date; safe when several processes start at once (BEGIN IMMEDIATE). */

@@ -1,7 +1,7 @@
 /** UploadRepo on SQLite: multipart uploads and their parts. */
 import type Database from 'better-sqlite3';
 import { groupListing, keyAfter, maxKey } from '../listing.js';
-import type { ListUploadsQuery, Page, PartRecord, UploadRecord } from '../types.js';
+import type { CompletedUploadRecord, ListUploadsQuery, Page, PartRecord, UploadRecord } from '../types.js';
 import type { PartsPage, UploadRepo } from '../upload-repo.js';
 import {
   encodeAcl,
@@ -17,6 +17,9 @@ import type { UsageLedger } from './usage-repo.js';
 
 type UploadParams = [string, string, string, string, number, string, string | null, string | null, string | null, string | null];
 type PartParams = [string, number, string, number, string, number, string | null, string | null];
+interface CompletedRow {
+  upload_id: string; bucket: string; object_key: string; version_id: string; etag: string; parts_digest: string; completed_at: number;
+}
 
 export class SqliteUploadRepo implements UploadRepo {
   private readonly s;
@@ -56,6 +59,14 @@ export class SqliteUploadRepo implements UploadRepo {
         'DELETE FROM upload_parts WHERE upload_id IN (SELECT upload_id FROM uploads WHERE bucket = ?)',
       ),
       deleteBucketUploads: db.prepare<[string]>('DELETE FROM uploads WHERE bucket = ?'),
+      recordCompleted: db.prepare<[string, string, string, string, string, string, number]>(
+        `INSERT OR REPLACE INTO completed_uploads (upload_id, bucket, object_key, version_id, etag, parts_digest, completed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      forgetCompleted: db.prepare<[number]>('DELETE FROM completed_uploads WHERE completed_at < ?'),
+      completed: db.prepare<[string], CompletedRow>(
+        'SELECT upload_id, bucket, object_key, version_id, etag, parts_digest, completed_at FROM completed_uploads WHERE upload_id = ?',
+      ),
     };
   }
 
@@ -127,6 +138,19 @@ export class SqliteUploadRepo implements UploadRepo {
       out.last = 'prefix' in page.last ? page.last : { item: items[items.length - 1] as UploadRecord };
     }
     return out;
+  }
+
+  async recordCompleted(d: CompletedUploadRecord, forgetBefore: Date): Promise<void> {
+    this.s.forgetCompleted.run(forgetBefore.getTime());
+    this.s.recordCompleted.run(d.uploadId, d.bucket, d.key, d.versionId, d.etag, d.partsDigest, d.completedAt.getTime());
+  }
+
+  async completed(uploadId: string): Promise<CompletedUploadRecord | undefined> {
+    const r = this.s.completed.get(uploadId);
+    return r === undefined ? undefined : {
+      uploadId: r.upload_id, bucket: r.bucket, key: r.object_key, versionId: r.version_id, etag: r.etag,
+      partsDigest: r.parts_digest, completedAt: new Date(r.completed_at),
+    };
   }
 
   async removeByBucket(bucket: string): Promise<string[]> {
