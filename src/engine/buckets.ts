@@ -80,6 +80,23 @@ export async function getBucketCors(ctx: EngineContext, name: string): Promise<C
   });
 }
 
+/** null (or an empty set) removes the bucket's tags. */
+export async function putBucketTagging(ctx: EngineContext, name: string, tags: Record<string, string> | null): Promise<void> {
+  await ctx.meta.write(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    await tx.buckets.setTags(name, tags === null || Object.keys(tags).length === 0 ? undefined : tags);
+  });
+}
+
+export async function getBucketTagging(ctx: EngineContext, name: string): Promise<Record<string, string>> {
+  return ctx.meta.read(async (tx) => {
+    if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);
+    const tags = await tx.buckets.getTags(name);
+    if (tags === undefined) throw fail('NoSuchTagSet', 'The TagSet does not exist', { resource: name, details: { BucketName: name } });
+    return tags;
+  });
+}
+
 export async function putBucketPolicy(ctx: EngineContext, name: string, policy: string | undefined): Promise<void> {
   await ctx.meta.write(async (tx) => {
     if ((await tx.buckets.get(name)) === undefined) throw noSuchBucket(name);

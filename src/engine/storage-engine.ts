@@ -53,6 +53,8 @@ export function createStorageEngine(opts: StorageEngineOptions): RegionEngine {
     putBucketVersioning: (name, status) => buckets.putBucketVersioning(ctx, name, status),
     putBucketCors: (name, rules) => buckets.putBucketCors(ctx, name, rules),
     getBucketCors: (name) => buckets.getBucketCors(ctx, name),
+    putBucketTagging: (name, tags) => buckets.putBucketTagging(ctx, name, tags),
+    getBucketTagging: (name) => buckets.getBucketTagging(ctx, name),
     putBucketReplication: (name, config) => replication.putBucketReplication(ctx, name, config),
     getBucketReplication: (name) => replication.getBucketReplication(ctx, name),
     putBucketPolicy: (name, policy) => buckets.putBucketPolicy(ctx, name, policy),

@@ -447,6 +447,10 @@ export interface StorageEngine {
   putBucketCors(name: string, rules: CorsRule[] | null): Promise<void>;
   /** Empty array when none is set; the S3 layer turns that into NoSuchCORSConfiguration. */
   getBucketCors(name: string): Promise<CorsRule[]>;
+  /** null (or no tags) removes the tag set. */
+  putBucketTagging(name: string, tags: Record<string, string> | null): Promise<void>;
+  /** NoSuchTagSet when none is set. */
+  getBucketTagging(name: string): Promise<Record<string, string>>;
   /** null removes the configuration. Requires versioning Enabled (InvalidRequest otherwise). */
   putBucketReplication(name: string, config: ReplicationConfig | null): Promise<void>;
   getBucketReplication(name: string): Promise<ReplicationConfig | undefined>;

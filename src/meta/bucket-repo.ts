@@ -1,4 +1,4 @@
-/** Port: buckets and their bucket-level settings (versioning, CORS, policy, ACL). */
+/** Port: buckets and their bucket-level settings (versioning, CORS, policy, ACL, tags). */
 import type { BucketRecord, CannedAclName, CorsRuleRecord, ReplicationConfigRecord, VersioningState } from './types.js';
 
 export interface BucketRepo {
@@ -16,6 +16,9 @@ export interface BucketRepo {
   getCors(name: string): Promise<CorsRuleRecord[] | undefined>;
   /** undefined removes the configuration. */
   setCors(name: string, rules: CorsRuleRecord[] | undefined): Promise<void>;
+  getTags(name: string): Promise<Record<string, string> | undefined>;
+  /** undefined removes the tag set. */
+  setTags(name: string, tags: Record<string, string> | undefined): Promise<void>;
   getReplication(name: string): Promise<ReplicationConfigRecord | undefined>;
   /** undefined removes the configuration. */
   setReplication(name: string, config: ReplicationConfigRecord | undefined): Promise<void>;

@@ -87,6 +87,11 @@ export function describeMetaStore(name: string, makeStore: () => Promise<MetaSto
       assert.equal((await store.read((tx) => tx.buckets.getCors('b-zeta')))?.[0]?.exposeHeaders[0], 'ETag');
       await store.write((tx) => tx.buckets.setCors('b-zeta', undefined));
       assert.equal(await store.read((tx) => tx.buckets.getCors('b-zeta')), undefined);
+      assert.equal(await store.read((tx) => tx.buckets.getTags('b-zeta')), undefined);
+      await store.write((tx) => tx.buckets.setTags('b-zeta', { env: 'prod', 'cost centre': '' }));
+      assert.deepEqual(await store.read((tx) => tx.buckets.getTags('b-zeta')), { env: 'prod', 'cost centre': '' });
+      await store.write((tx) => tx.buckets.setTags('b-zeta', undefined));
+      assert.equal(await store.read((tx) => tx.buckets.getTags('b-zeta')), undefined);
       assert.equal(await store.write((tx) => tx.buckets.remove('b-bob')), true);
       assert.equal(await store.write((tx) => tx.buckets.remove('b-bob')), false);
     });

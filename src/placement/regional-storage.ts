@@ -442,6 +442,8 @@ export function createRegionalStorage(o: RegionalStorageOptions): RegionalStorag
     getBucketReplication: (name) => onEngine(name, (e) => e.getBucketReplication(name)),
     putBucketCors: (name, rules) => onEngine(name, (e) => e.putBucketCors(name, rules)),
     getBucketCors: (name) => onEngine(name, (e) => e.getBucketCors(name)),
+    putBucketTagging: (name, tags) => onEngine(name, (e) => e.putBucketTagging(name, tags)),
+    getBucketTagging: (name) => onEngine(name, (e) => e.getBucketTagging(name)),
     putBucketPolicy: (name, policy) => onEngine(name, (e) => e.putBucketPolicy(name, policy)),
     putBucketAcl: (name, acl) => onEngine(name, (e) => e.putBucketAcl(name, acl)),
     bucketUsage: (name) => onEngine(name, (e) => e.bucketUsage(name)),

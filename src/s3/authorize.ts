@@ -49,6 +49,10 @@ export const ACTIONS: Record<Exclude<S3OpName, 'Preflight' | 'GetBucketUnsetConf
   GetBucketCors: A('s3:GetBucketCORS'),
   PutBucketCors: A('s3:PutBucketCORS'),
   DeleteBucketCors: A('s3:PutBucketCORS'),
+  GetBucketTagging: A('s3:GetBucketTagging'),
+  PutBucketTagging: A('s3:PutBucketTagging'),
+  // As on S3: deleting the tag set is a PutBucketTagging permission.
+  DeleteBucketTagging: A('s3:PutBucketTagging'),
   GetBucketReplication: A('s3:GetReplicationConfiguration'),
   PutBucketReplication: A('s3:PutReplicationConfiguration'),
   DeleteBucketReplication: A('s3:PutReplicationConfiguration'),

@@ -65,9 +65,10 @@ export function readTaggingHeader(h: HeaderMap): Record<string, string> | undefi
   return tags;
 }
 
-export function validateTags(tags: Record<string, string>): void {
+/** S3's tag rules: at most 10 tags on an object (50 on a bucket), keys 1-128 and values up to 256 characters. */
+export function validateTags(tags: Record<string, string>, limit: { max: number; what: string } = { max: 10, what: 'Object tags' }): void {
   const keys = Object.keys(tags);
-  if (keys.length > 10) throw fail('InvalidTag', 'Object tags cannot be greater than 10');
+  if (keys.length > limit.max) throw fail('InvalidTag', `${limit.what} cannot be greater than ${limit.max}`);
   for (const k of keys) {
     if (k.length === 0 || k.length > 128) throw fail('InvalidTag', 'The TagKey you have provided is invalid', { details: { TagKey: k } });
     if ((tags[k] ?? '').length > 256) throw fail('InvalidTag', 'The TagValue you have provided is too long', { details: { TagKey: k } });

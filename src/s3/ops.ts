@@ -21,6 +21,9 @@ export type S3Op =
   | ({ name: 'GetBucketCors' } & BucketTarget)
   | ({ name: 'PutBucketCors' } & BucketTarget)
   | ({ name: 'DeleteBucketCors' } & BucketTarget)
+  | ({ name: 'GetBucketTagging' } & BucketTarget)
+  | ({ name: 'PutBucketTagging' } & BucketTarget)
+  | ({ name: 'DeleteBucketTagging' } & BucketTarget)
   | ({ name: 'GetBucketReplication' } & BucketTarget)
   | ({ name: 'PutBucketReplication' } & BucketTarget)
   | ({ name: 'DeleteBucketReplication' } & BucketTarget)
@@ -67,7 +70,7 @@ export type S3OpName = S3Op['name'];
 
 /** Operations that read state only; used for metering classes and read-only checks. */
 export const READ_OPS: ReadonlySet<S3OpName> = new Set<S3OpName>([
-  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketAcl', 'GetBucketPolicy', 'GetBucketResidency', 'GetBucketReplication',
+  'ListBuckets', 'HeadBucket', 'GetBucketLocation', 'GetBucketVersioning', 'GetBucketCors', 'GetBucketTagging', 'GetBucketAcl', 'GetBucketPolicy', 'GetBucketResidency', 'GetBucketReplication',
   'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads', 'GetBucketUnsetConfig',
   'GetObject', 'SelectObjectContent', 'HeadObject', 'GetObjectTagging', 'GetObjectAttributes', 'GetObjectAcl', 'ListParts', 'Preflight',
 ]);

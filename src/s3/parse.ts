@@ -19,7 +19,7 @@ export interface ParsedRequest {
 
 /** Bucket sub-resources that S3 has but Sovra cannot configure yet: GET answers "not set", writes NotImplemented. */
 const UNSET_BUCKET_CONFIG = new Set([
-  'lifecycle', 'encryption', 'tagging', 'website', 'object-lock', 'ownershipControls',
+  'lifecycle', 'encryption', 'website', 'object-lock', 'ownershipControls',
   'publicAccessBlock', 'logging', 'notification', 'accelerate', 'requestPayment', 'policyStatus',
   'intelligent-tiering', 'analytics', 'metrics', 'inventory',
 ]);
@@ -93,6 +93,7 @@ export function parseRequest(
         if (has('policy')) return op({ name: 'GetBucketPolicy', bucket });
         if (has('versioning')) return op({ name: 'GetBucketVersioning', bucket });
         if (has('cors')) return op({ name: 'GetBucketCors', bucket });
+        if (has('tagging')) return op({ name: 'GetBucketTagging', bucket });
         if (has('residency')) return op({ name: 'GetBucketResidency', bucket });
         if (has('replication')) return op({ name: 'GetBucketReplication', bucket });
         if (has('acl')) return op({ name: 'GetBucketAcl', bucket });
@@ -106,12 +107,14 @@ export function parseRequest(
         if (has('versioning')) return op({ name: 'PutBucketVersioning', bucket });
         if (has('policy')) return op({ name: 'PutBucketPolicy', bucket });
         if (has('cors')) return op({ name: 'PutBucketCors', bucket });
+        if (has('tagging')) return op({ name: 'PutBucketTagging', bucket });
         if (has('residency')) return op({ name: 'PutBucketResidency', bucket });
         if (has('replication')) return op({ name: 'PutBucketReplication', bucket });
         if (has('acl')) return op({ name: 'PutBucketAcl', bucket });
         return op({ name: 'CreateBucket', bucket });
       case 'DELETE':
         if (has('cors')) return op({ name: 'DeleteBucketCors', bucket });
+        if (has('tagging')) return op({ name: 'DeleteBucketTagging', bucket });
         if (has('policy')) return op({ name: 'DeleteBucketPolicy', bucket });
         if (has('residency')) return op({ name: 'DeleteBucketResidency', bucket });
         if (has('replication')) return op({ name: 'DeleteBucketReplication', bucket });

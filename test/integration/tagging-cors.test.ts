@@ -1,5 +1,5 @@
 /**
- * Object tagging and bucket CORS through the real AWS SDK (and, for CORS, plain
+ * Object and bucket tagging and bucket CORS through the real AWS SDK (and, for CORS, plain
  * fetch() as a browser would send it) against a real in-process Sovra server.
  *
  * Expected behaviour follows the Amazon S3 API reference (PutObjectTagging,
@@ -13,12 +13,15 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCorsCommand,
+  DeleteBucketTaggingCommand,
   DeleteObjectTaggingCommand,
   GetBucketCorsCommand,
+  GetBucketTaggingCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   PutBucketCorsCommand,
+  PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -208,6 +211,44 @@ describe('tagging and CORS', () => {
       const got = await s3.send(new GetObjectCommand({ Bucket: vb, Key: 'k', VersionId: v2.VersionId }));
       await bodyText(got.Body);
       assert.equal(got.TagCount, 1);
+    });
+  });
+
+  describe('bucket tagging', () => {
+    it('Get before any Put → 404 NoSuchTagSet; Put / Get round-trip; Put replaces; Delete removes', async () => {
+      const b = uniqueBucket('btags');
+      await s3.send(new CreateBucketCommand({ Bucket: b }));
+      assert.deepEqual(await errorStatus(s3.send(new GetBucketTaggingCommand({ Bucket: b }))), { code: 'NoSuchTagSet', status: 404 });
+      const put = await s3.send(new PutBucketTaggingCommand({ Bucket: b, Tagging: { TagSet: [{ Key: 'cost-centre', Value: 'R+D 7 / Köln' }, { Key: 'env', Value: '' }] } }));
+      assert.equal(put.$metadata.httpStatusCode, 204);
+      assert.deepEqual(sortTags((await s3.send(new GetBucketTaggingCommand({ Bucket: b }))).TagSet), [['cost-centre', 'R+D 7 / Köln'], ['env', '']]);
+      await s3.send(new PutBucketTaggingCommand({ Bucket: b, Tagging: { TagSet: [{ Key: 'owner', Value: 'finance' }] } }));
+      assert.deepEqual(sortTags((await s3.send(new GetBucketTaggingCommand({ Bucket: b }))).TagSet), [['owner', 'finance']]);
+      const del = await s3.send(new DeleteBucketTaggingCommand({ Bucket: b }));
+      assert.equal(del.$metadata.httpStatusCode, 204);
+      assert.deepEqual(await errorStatus(s3.send(new GetBucketTaggingCommand({ Bucket: b }))), { code: 'NoSuchTagSet', status: 404 });
+      // Bucket tags are the bucket's own: objects in it carry none.
+      await s3.send(new PutBucketTaggingCommand({ Bucket: b, Tagging: { TagSet: [{ Key: 'owner', Value: 'finance' }] } }));
+      await s3.send(new PutObjectCommand({ Bucket: b, Key: 'o', Body: 'x' }));
+      assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket: b, Key: 'o' }))).TagSet, []);
+    });
+
+    it('up to 50 tags; 51, a duplicate key, an aws: key or a 129-character key → InvalidTag and the old set stays', async () => {
+      const b = uniqueBucket('btags-lim');
+      await s3.send(new CreateBucketCommand({ Bucket: b }));
+      await s3.send(new PutBucketTaggingCommand({ Bucket: b, Tagging: { TagSet: tagSet(50) } }));
+      assert.equal((await s3.send(new GetBucketTaggingCommand({ Bucket: b }))).TagSet?.length, 50);
+      const refused = [
+        tagSet(51),
+        [{ Key: 'a', Value: '1' }, { Key: 'a', Value: '2' }],
+        [{ Key: 'aws:createdBy', Value: 'me' }],
+        [{ Key: 'k'.repeat(129), Value: 'v' }],
+      ];
+      for (const TagSet of refused) {
+        assert.deepEqual(await errorStatus(s3.send(new PutBucketTaggingCommand({ Bucket: b, Tagging: { TagSet } }))), { code: 'InvalidTag', status: 400 });
+      }
+      assert.equal((await s3.send(new GetBucketTaggingCommand({ Bucket: b }))).TagSet?.length, 50);
+      assert.deepEqual(await errorStatus(s3.send(new GetBucketTaggingCommand({ Bucket: uniqueBucket('btags-none') }))), { code: 'NoSuchBucket', status: 404 });
     });
   });
 

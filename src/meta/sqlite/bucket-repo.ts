@@ -22,6 +22,8 @@ export class SqliteBucketRepo implements BucketRepo {
       setAcl: db.prepare<[string | null, string]>('UPDATE buckets SET acl = ? WHERE name = ?'),
       getCors: db.prepare<[string], { cors: string | null }>('SELECT cors FROM buckets WHERE name = ?'),
       setCors: db.prepare<[string | null, string]>('UPDATE buckets SET cors = ? WHERE name = ?'),
+      getTags: db.prepare<[string], { tags: string | null }>('SELECT tags FROM buckets WHERE name = ?'),
+      setTags: db.prepare<[string | null, string]>('UPDATE buckets SET tags = ? WHERE name = ?'),
       getReplication: db.prepare<[string], { replication: string | null }>('SELECT replication FROM buckets WHERE name = ?'),
       setReplication: db.prepare<[string | null, string]>('UPDATE buckets SET replication = ? WHERE name = ?'),
     };
@@ -67,6 +69,15 @@ export class SqliteBucketRepo implements BucketRepo {
 
   async setCors(name: string, rules: CorsRuleRecord[] | undefined): Promise<void> {
     this.s.setCors.run(rules === undefined ? null : JSON.stringify(rules), name);
+  }
+
+  async getTags(name: string): Promise<Record<string, string> | undefined> {
+    const row = this.s.getTags.get(name);
+    return row?.tags == null ? undefined : (JSON.parse(row.tags) as Record<string, string>);
+  }
+
+  async setTags(name: string, tags: Record<string, string> | undefined): Promise<void> {
+    this.s.setTags.run(tags === undefined ? null : JSON.stringify(tags), name);
   }
 
   async getReplication(name: string): Promise<ReplicationConfigRecord | undefined> {

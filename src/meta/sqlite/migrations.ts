@@ -198,6 +198,13 @@ CREATE TABLE completed_uploads (
 CREATE INDEX completed_uploads_by_age ON completed_uploads (completed_at);
 `,
   },
+  {
+    version: 7,
+    sql: `
+-- Bucket tagging (S3's PutBucketTagging): a JSON object of key -> value, NULL when none.
+ALTER TABLE buckets ADD COLUMN tags TEXT;
+`,
+  },
 ];
 
 /** Brings the schema up to date; safe when several processes start at once (BEGIN IMMEDIATE). */

@@ -95,7 +95,6 @@ const UNSET: Record<string, { code?: ErrorCode; message?: string; element?: Empt
   policyStatus: { code: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' },
   lifecycle: { code: 'NoSuchLifecycleConfiguration', message: 'The lifecycle configuration does not exist' },
   encryption: { code: 'ServerSideEncryptionConfigurationNotFoundError', message: 'The server side encryption configuration was not found' },
-  tagging: { code: 'NoSuchTagSet', message: 'The TagSet does not exist' },
   website: { code: 'NoSuchWebsiteConfiguration', message: 'The specified bucket does not have a website configuration' },
   replication: { code: 'ReplicationConfigurationNotFoundError', message: 'The replication configuration was not found' },
   'object-lock': { code: 'ObjectLockConfigurationNotFoundError', message: 'Object Lock configuration does not exist for this bucket' },

@@ -20,7 +20,7 @@ import { selectObjectContent } from './select.js';
 import { deleteBucketResidency, getBucketResidency, putBucketResidency } from './residency.js';
 import { deleteBucketReplication, getBucketReplication, putBucketReplication } from './replication.js';
 import { getObjectAttributes } from './object-attributes.js';
-import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './tagging.js';
+import { deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging } from './tagging.js';
 
 export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
   ListBuckets: listBuckets,
@@ -33,6 +33,9 @@ export const HANDLERS: Record<Exclude<S3OpName, 'Preflight'>, Handler> = {
   GetBucketCors: getBucketCors,
   PutBucketCors: putBucketCors,
   DeleteBucketCors: deleteBucketCors,
+  GetBucketTagging: getBucketTagging,
+  PutBucketTagging: putBucketTagging,
+  DeleteBucketTagging: deleteBucketTagging,
   GetBucketReplication: getBucketReplication,
   PutBucketReplication: putBucketReplication,
   DeleteBucketReplication: deleteBucketReplication,

@@ -13,6 +13,8 @@ export const XML_BODY_LIMITS = {
   /** 1,000 keys of up to 1,024 bytes each need just over 1 MiB unescaped. */
   delete: 2 * MiB,
   tagging: 64 * KiB,
+  /** 50 tags of 128 + 256 characters, up to 4 bytes each, with their markup. */
+  bucketTagging: 128 * KiB,
   versioningConfiguration: 64 * KiB,
   /** AWS documents 64 KB as the CORS configuration limit. */
   corsConfiguration: 64 * KiB,
