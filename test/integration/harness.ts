@@ -2,7 +2,8 @@
  * Starts a real Sovra server in-process on an ephemeral loopback port with a
  * temporary data directory, and hands tests a configured AWS SDK client.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { after, before } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,31 @@ export async function startTestServer(opts: { minPartSize?: number; dataDir?: st
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What serverWithBucket hands a test file once its `before` hook has run. */
+export interface ServerWithBucket {
+  srv: TestServer;
+  s3: S3Client;
+  bucket: string;
+}
+
+/**
+ * A server and one fresh bucket for the tests of the enclosing suite (or file): started in
+ * its `before` hook and stopped in its `after` hook. Read the fields inside tests only.
+ */
+export function serverWithBucket(prefix: string): ServerWithBucket {
+  const env = {} as ServerWithBucket;
+  before(async () => {
+    env.srv = await startTestServer();
+    env.s3 = env.srv.client;
+    env.bucket = uniqueBucket(prefix);
+    await env.s3.send(new CreateBucketCommand({ Bucket: env.bucket }));
+  });
+  after(async () => {
+    await env.srv?.stop();
+  });
+  return env;
 }
 
 /** The S3 error code of a rejected SDK call, or fails the test if it did not reject. */

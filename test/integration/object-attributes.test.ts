@@ -3,7 +3,7 @@
  * paged parts, versions and delete markers, and the errors of a malformed request.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -17,7 +17,7 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { errorStatus, startTestServer, uniqueBucket, type TestServer } from './harness.js';
+import { errorStatus, serverWithBucket, uniqueBucket, type TestServer } from './harness.js';
 import { encodeKey, expectS3Error, rawRequest, signRequest } from './raw-http.js';
 
 const ALL = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
@@ -25,17 +25,11 @@ const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const sha256b64 = (b: Buffer) => createHash('sha256').update(b).digest('base64');
 
 describe('GetObjectAttributes', () => {
+  const env = serverWithBucket('attrs');
   let srv: TestServer;
   let s3: S3Client;
   let bucket: string;
-
-  before(async () => {
-    srv = await startTestServer();
-    s3 = srv.client;
-    bucket = uniqueBucket('attrs');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  });
-  after(() => srv.stop());
+  before(() => ({ srv, s3, bucket } = env));
 
   test('a single-part object: ETag (unquoted), checksum, size and storage class; no parts', async () => {
     const body = randomBytes(1024);
