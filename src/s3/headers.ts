@@ -5,6 +5,7 @@
  */
 import { fail } from '../core/errors.js';
 import type { ChecksumAlgorithm, ChecksumType, ObjectHeaders, Preconditions, RangeRequest } from '../engine/types.js';
+import { metadataFromWire } from './metadata-text.js';
 import { header, type HeaderMap } from './request.js';
 
 /** AWS: user-defined metadata is limited to 2 KB (sum of names and values, UTF-8). */
@@ -17,7 +18,7 @@ export function readObjectHeaders(h: HeaderMap): ObjectHeaders {
   for (const [name, raw] of Object.entries(h)) {
     if (!name.startsWith('x-amz-meta-') || raw === undefined) continue;
     const key = name.slice('x-amz-meta-'.length);
-    const value = Array.isArray(raw) ? raw.join(',') : raw;
+    const value = metadataFromWire(Array.isArray(raw) ? raw.join(',') : raw);
     metaBytes += Buffer.byteLength(key) + Buffer.byteLength(value);
     userMetadata[key] = value;
   }

@@ -4,6 +4,7 @@
  */
 import type { ChecksumValue, ObjectInfo } from '../../engine/types.js';
 import { checksumHeaderName } from '../headers.js';
+import { metadataToWire } from '../metadata-text.js';
 
 export type Headers = Record<string, string | number | string[]>;
 
@@ -51,7 +52,7 @@ export function objectHeaders(info: ObjectInfo, opts: { bucketVersioned: boolean
   if (h.expires !== undefined) out['expires'] = h.expires;
   if (h.storageClass !== undefined && h.storageClass !== 'STANDARD') out['x-amz-storage-class'] = h.storageClass;
   if (h.websiteRedirectLocation !== undefined) out['x-amz-website-redirect-location'] = h.websiteRedirectLocation;
-  for (const k in h.userMetadata) out[`x-amz-meta-${k}`] = h.userMetadata[k] as string;
+  for (const k in h.userMetadata) out[`x-amz-meta-${k}`] = metadataToWire(h.userMetadata[k] as string);
   if (info.tagCount > 0) out['x-amz-tagging-count'] = info.tagCount;
   if (info.replicationStatus !== undefined) out['x-amz-replication-status'] = info.replicationStatus;
   if (info.parts && info.parts.length > 0 && opts.query.has('partNumber')) out['x-amz-mp-parts-count'] = info.parts.length;
