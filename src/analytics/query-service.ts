@@ -26,10 +26,10 @@ import type { ObjectAccess, ResidencyRules } from './ports.js';
 import { QueryRun, resultTooLarge, type QueryStatus } from './query-run.js';
 import { QueryRegistry, type SharedQuery } from './query-registry.js';
 import { processingRegion } from './residency.js';
-import { blankStatementEnds, copyStatement, tableStatement } from './result-statement.js';
+import { copyStatement, tableStatement } from './result-statement.js';
 import { rewriteQuery, type Rewritten } from './rewrite.js';
 import { SandboxPool, SqlParser, type SandboxLimits } from './sandbox.js';
-import { guardQuery } from './sql-guard.js';
+import { CheckedQueries } from './checked-queries.js';
 
 export type ResultFormat = 'jsonl' | 'csv' | 'arrow' | 'parquet';
 export const RESULT_FORMATS: readonly ResultFormat[] = ['jsonl', 'csv', 'arrow', 'parquet'];
@@ -106,6 +106,7 @@ export const QUERY_ID = /^[A-Za-z0-9_-]{8,64}$/;
 export class AnalyticsService {
   readonly limits: AnalyticsLimits;
   private readonly parser = new SqlParser();
+  private readonly checked = new CheckedQueries((s) => this.parser.serialize(s));
   private readonly runs = new Map<string, QueryRun>();
   private readonly runningByAccount = new Map<string, number>();
   private running = 0;
@@ -280,12 +281,8 @@ export class AnalyticsService {
     };
     let rewritten: Rewritten | undefined;
     try {
-      const { references } = await guardQuery(input.sql, (s) => this.parser.serialize(s));
       // The query goes inside a COPY: its trailing semicolons blanked, which must change nothing else.
-      const sql = blankStatementEnds(input.sql);
-      if (sql !== input.sql && (await this.parser.serialize(sql)) !== (await this.parser.serialize(input.sql))) {
-        throw fail('InvalidQuery', 'The query could not be told from its trailing semicolon; send it without one.');
-      }
+      const { references, sql } = await this.checked.check(input.sql);
       const names = [...new Set(references.map((r) => r.bucket))];
       const inputs = [];
       for (const name of names) inputs.push(await input.access.bucket(name));

@@ -5,7 +5,7 @@
  * files) is off, and the configuration is locked, so a query cannot widen any of it
  * (SET, PRAGMA, RESET all fail). Memory, threads and spill space are capped per query.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -163,28 +163,39 @@ export class SandboxPool {
  * into SQL), its parse tree comes out as JSON. One locked instance serves every parse.
  */
 export class SqlParser {
-  private instance: Promise<DuckDBInstance> | undefined;
+  private state: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection; statement: DuckDBPreparedStatement }> | undefined;
+  /** Parses run one at a time on the one connection (a connection runs one statement at a time). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   async serialize(sql: string): Promise<string> {
-    this.instance ??= (async () => {
-      const i = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '1' });
-      const c = await i.connect();
-      await c.run('SET enable_external_access=false');
-      await c.run('SET lock_configuration=true');
-      c.closeSync();
-      return i;
+    this.state ??= (async () => {
+      const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', threads: '1' });
+      const connection = await instance.connect();
+      await connection.run('SET enable_external_access=false');
+      await connection.run('SET lock_configuration=true');
+      // Prepared once: each parse only binds the text and runs (about a millisecond less than
+      // a new connection and statement per parse).
+      const statement = await connection.prepare('SELECT json_serialize_sql($1::VARCHAR)');
+      return { instance, connection, statement };
     })();
-    const connection = await (await this.instance).connect();
-    try {
-      const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+    const { statement } = await this.state;
+    const run = this.queue.then(async () => {
+      statement.bindVarchar(1, sql);
+      const reader = await statement.runAndReadAll();
       return String(reader.getRows()[0]?.[0] ?? '');
-    } finally {
-      connection.closeSync();
-    }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   async close(): Promise<void> {
-    if (this.instance) (await this.instance).closeSync();
-    this.instance = undefined;
+    const state = this.state;
+    this.state = undefined;
+    if (!state) return;
+    await this.queue;
+    const { instance, connection, statement } = await state;
+    statement.destroySync();
+    connection.closeSync();
+    instance.closeSync();
   }
 }
