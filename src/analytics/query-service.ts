@@ -9,7 +9,7 @@
  */
 import { StatementType, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -101,6 +101,8 @@ const KEEP_FINISHED_MAX = 1000;
 const RESULT_TABLE = 'sovra_result';
 /** How often a running query's status is shared and a cancellation from another process looked for. */
 const SHARE_EVERY_MS = 200;
+/** Results up to this size are read whole (synchronously, from the page cache) rather than streamed from their file. */
+const WHOLE_RESULT_BYTES = 1024 * 1024;
 export const QUERY_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export class AnalyticsService {
@@ -408,7 +410,11 @@ export class AnalyticsService {
 
   private async *fileBody(run: QueryRun, file: string, done: (e?: unknown) => Promise<void>): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of createReadStream(file)) yield chunk as Buffer;
+      // Most results are small, and DuckDB has just written them: one read from the page cache
+      // costs less than a stream's open, reads and close, each a trip through the thread pool.
+      const size = statSync(file).size;
+      if (size <= WHOLE_RESULT_BYTES) yield readFileSync(file);
+      else for await (const chunk of createReadStream(file)) yield chunk as Buffer;
       await done();
     } finally {
       if (run.state === 'running') await done(fail('QueryCancelled', 'The result was not read to its end.'));
