@@ -25,7 +25,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { groupPids, removeServerDirs, startSovra } from '../test/clients/sovra-server.js';
@@ -62,23 +61,23 @@ function cpuOf(pgid: number): { user: number; sys: number } {
 
 /** `n` requests, `conc` at a time; returns wall seconds and the number that failed. */
 async function drive(t: Target, op: 'PUT' | 'GET', n: number): Promise<{ secs: number; errors: number; firstError?: string }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONC });
   let next = 0, errors = 0;
   let firstError: string | undefined;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONC }, async () => {
+    const conn = t.connect();
     while (next < n) {
       const key = `obj-${next++ % KEYS}`;
       try {
-        if (op === 'PUT') await t.put(agent, key, SIZE);
-        else await t.get(agent, key);
+        if (op === 'PUT') await t.put(conn, key, SIZE);
+        else await t.get(conn, key);
       } catch (e) {
         errors++;
         firstError ??= (e as Error).message;
       }
     }
+    conn.close();
   }));
-  agent.destroy();
   return { secs: (performance.now() - t0) / 1000, errors, firstError };
 }
 

@@ -58,14 +58,14 @@ async function benchTarget(t: Target): Promise<TargetResult> {
         if (!seen.has(i % p.keys)) { seen.add(i % p.keys); written.push(i % p.keys); }
       });
       res.cells.push(c);
-      console.log(`  ${t.name} PUT ${size} c=${conc}: ${c.mbps.toFixed(1)} MB/s, ${c.opsps.toFixed(0)} ops/s${c.errors ? `, ${c.errors} errors (${c.firstError})` : ''}`);
+      console.log(`  ${t.name} PUT ${size} c=${conc}: ${c.mbps.toFixed(1)} MB/s, ${c.opsps.toFixed(0)} ops/s, client ${c.clientCpuUs.toFixed(0)} µs CPU/op${c.errors ? `, ${c.errors} errors (${c.firstError})` : ''}`);
     }
     if (!written.length) continue;
     for (const conc of CONCS) {
       const q = plan(size, conc);
       const c = await runCell(t, 'GET', size, conc, q.maxReq, q.budgetMs, (i) => `obj-${size}-${written[i % written.length]}`);
       res.cells.push(c);
-      console.log(`  ${t.name} GET ${size} c=${conc}: ${c.mbps.toFixed(1)} MB/s, ${c.opsps.toFixed(0)} ops/s${c.errors ? `, ${c.errors} errors (${c.firstError})` : ''}`);
+      console.log(`  ${t.name} GET ${size} c=${conc}: ${c.mbps.toFixed(1)} MB/s, ${c.opsps.toFixed(0)} ops/s, client ${c.clientCpuUs.toFixed(0)} µs CPU/op${c.errors ? `, ${c.errors} errors (${c.firstError})` : ''}`);
     }
   }
   if (t.s3 && !SKIP.has('list')) {

@@ -1,51 +1,27 @@
 /**
  * The servers a benchmark run compares, behind one small interface: Sovra (started fresh),
  * nginx (sendfile GET + WebDAV PUT, the plain-HTTP limit) and s3rver via the shared peer
- * scripts, and any S3 endpoint given by env (e.g. Ceph RGW). Requests go out on raw node:http
- * with keep-alive agents; bodies are produced on the fly from one shared random buffer.
+ * scripts, and any S3 endpoint given by env (e.g. Ceph RGW). Requests go out on the load
+ * generator's raw keep-alive connections (raw-http-client.ts), the same for every target;
+ * bodies are cut from one shared random buffer.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { freePort, repoRoot, startSovra, removeServerDirs } from '../test/clients/sovra-server.js';
+import { RawConnection, type Reply } from './raw-http-client.js';
 import { SigV4 } from './sigv4.js';
+
+export type { Reply } from './raw-http-client.js';
 
 const MiB = 1024 * 1024;
 /** One random MiB repeated: incompressible enough, and costs the client no generation time. */
 const PATTERN = randomBytes(MiB);
 
-export interface Reply { status: number; bytes: number; text: string }
-
-/** One HTTP exchange; the response body is counted, and kept only when small or asked for. */
-export function send(agent: http.Agent, port: number, method: string, p: string, headers: Record<string, string>, size = 0, keep = false): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: '127.0.0.1', port, method, path: p, headers: size || method === 'PUT' ? { ...headers, 'content-length': String(size) } : headers }, (res) => {
-      let bytes = 0;
-      const chunks: Buffer[] = [];
-      const status = res.statusCode ?? 0;
-      res.on('data', (c: Buffer) => {
-        bytes += c.length;
-        if (keep || (status >= 300 && bytes < 4096)) chunks.push(c);
-      });
-      res.on('end', () => resolve({ status, bytes, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (size <= MiB) return void req.end(size ? PATTERN.subarray(0, size) : undefined);
-    // Stream a large body with backpressure: never more than a socket buffer in memory.
-    let left = size;
-    const pump = () => {
-      while (left > 0) {
-        const n = Math.min(left, MiB);
-        left -= n;
-        if (!req.write(n === MiB ? PATTERN : PATTERN.subarray(0, n))) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
+/** One exchange on a connection; a PUT carries `size` bytes of the pattern. */
+export function send(conn: RawConnection, method: string, p: string, headers: Record<string, string>, size = 0, keep = false): Promise<Reply> {
+  return conn.request(method, p, headers, size > 0 || method === 'PUT' ? { size, pattern: PATTERN } : undefined, keep);
 }
 
 const ok = (r: Reply, what: string) => {
@@ -60,12 +36,21 @@ export interface Target {
   port: number;
   /** The server's main pid, when known, for RSS sampling of its process tree. */
   pid?: number;
+  /** A new keep-alive connection to the target (one per concurrent request loop). */
+  connect(): RawConnection;
   /** PUT into the bench bucket, or into `bucket` (S3 targets only). */
-  put(agent: http.Agent, key: string, size: number, bucket?: string): Promise<void>;
-  get(agent: http.Agent, key: string): Promise<number>;
-  list?(agent: http.Agent, bucket: string, prefix: string, token?: string): Promise<{ keys: number; next?: string }>;
+  put(conn: RawConnection, key: string, size: number, bucket?: string): Promise<void>;
+  get(conn: RawConnection, key: string): Promise<number>;
+  list?(conn: RawConnection, bucket: string, prefix: string, token?: string): Promise<{ keys: number; next?: string }>;
   createBucket?(name: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The signed headers without `host`: the connection writes the Host line itself (the same value). */
+function withoutHost(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in h) if (k !== 'host') out[k] = h[k] as string;
+  return out;
 }
 
 const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
@@ -78,28 +63,29 @@ export function s3Target(name: string, url: string, ak: string, sk: string, stop
   const bucket = 'bench';
   return {
     name, s3: true, port, pid, stop,
-    async put(agent, key, size, b = bucket) {
+    connect: () => new RawConnection(port),
+    async put(conn, key, size, b = bucket) {
       const s = signer.sign('PUT', host, `/${b}/${key}`);
-      ok(await send(agent, port, 'PUT', s.path, s.headers, size), `PUT ${key}`);
+      ok(await send(conn, 'PUT', s.path, withoutHost(s.headers), size), `PUT ${key}`);
     },
-    async get(agent, key) {
+    async get(conn, key) {
       const s = signer.sign('GET', host, `/${bucket}/${key}`);
-      return ok(await send(agent, port, 'GET', s.path, s.headers), `GET ${key}`).bytes;
+      return ok(await send(conn, 'GET', s.path, withoutHost(s.headers)), `GET ${key}`).bytes;
     },
-    async list(agent, b, prefix, token) {
+    async list(conn, b, prefix, token) {
       const q: Record<string, string> = { 'list-type': '2', 'max-keys': '1000', prefix };
       if (token) q['continuation-token'] = token;
       const s = signer.sign('GET', host, `/${b}`, q);
-      const r = ok(await send(agent, port, 'GET', s.path, s.headers, 0, true), `LIST ${b}`);
+      const r = ok(await send(conn, 'GET', s.path, withoutHost(s.headers), 0, true), `LIST ${b}`);
       const keys = (r.text.match(/<Key>/g) ?? []).length;
       const next = /<IsTruncated>true<\/IsTruncated>/.test(r.text) ? /<NextContinuationToken>([^<]*)</.exec(r.text)?.[1] : undefined;
       return { keys, next: next === undefined ? undefined : unxml(next) };
     },
     async createBucket(b) {
-      const agent = new http.Agent();
+      const conn = new RawConnection(port);
       const s = signer.sign('PUT', host, `/${b}`);
-      const r = await send(agent, port, 'PUT', s.path, s.headers, 0);
-      agent.destroy();
+      const r = await send(conn, 'PUT', s.path, withoutHost(s.headers), 0);
+      conn.close();
       if (r.status >= 300 && !/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(r.text)) ok(r, `create bucket ${b}`);
     },
   };
@@ -131,8 +117,9 @@ export async function startNginx(base: string): Promise<Target> {
   const stop = async () => { script('nginx', 'stop', env); rmSync(root, { recursive: true, force: true }); };
   return {
     name: 'nginx', s3: false, port, pid: pidOf(path.join(base, 'nginx.pid')), stop,
-    async put(agent, key, size) { ok(await send(agent, port, 'PUT', `/bench/${key}`, {}, size), `PUT ${key}`); },
-    async get(agent, key) { return ok(await send(agent, port, 'GET', `/bench/${key}`, {}), `GET ${key}`).bytes; },
+    connect: () => new RawConnection(port),
+    async put(conn, key, size) { ok(await send(conn, 'PUT', `/bench/${key}`, {}, size), `PUT ${key}`); },
+    async get(conn, key) { return ok(await send(conn, 'GET', `/bench/${key}`, {}), `GET ${key}`).bytes; },
   };
 }
 

@@ -5,12 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import type { RawConnection } from './raw-http-client.js';
 import type { Target } from './targets.js';
 
 export interface Cell {
   op: 'PUT' | 'GET'; size: number; conc: number;
   ops: number; errors: number; secs: number; mbps: number; opsps: number; p50ms: number; p99ms: number;
+  /** The load generator's own CPU (user + system) per request, µs: what the server did not get of the machine. */
+  clientCpuUs: number;
   firstError?: string;
 }
 
@@ -28,20 +30,24 @@ const now = () => performance.now();
  */
 export async function runCell(t: Target, op: 'PUT' | 'GET', size: number, conc: number, maxReq: number, budgetMs: number,
   keyOf: (i: number) => string, onOk?: (i: number) => void): Promise<Cell> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: conc });
+  const conns: RawConnection[] = [];
   const lat: number[] = [];
   let issued = 0, errors = 0, bytes = 0;
   let firstError: string | undefined;
   const t0 = now();
+  const cpu0 = process.cpuUsage();
   const deadline = t0 + budgetMs;
   let tEnd = t0;
   const loop = async () => {
+    // Each loop keeps its own connection, as a client with `conc` connections would.
+    const conn = t.connect();
+    conns.push(conn);
     while (issued < maxReq && now() < deadline) {
       const i = issued++;
       const s = now();
       try {
         // Never `bytes += await …`: that reads `bytes` before the await and loses concurrent updates.
-        const n = op === 'PUT' ? (await t.put(agent, keyOf(i), size), size) : await t.get(agent, keyOf(i));
+        const n = op === 'PUT' ? (await t.put(conn, keyOf(i), size), size) : await t.get(conn, keyOf(i));
         bytes += n;
         lat.push(now() - s);
         onOk?.(i);
@@ -55,13 +61,14 @@ export async function runCell(t: Target, op: 'PUT' | 'GET', size: number, conc: 
   const all = Promise.all(Array.from({ length: conc }, loop));
   const hard = sleep(budgetMs * 6 + 30_000).then(() => 'timeout' as const);
   if ((await Promise.race([all, hard])) === 'timeout') {
-    agent.destroy();
+    for (const c of conns) c.close();
     firstError ??= 'hard time limit: requests still in flight were cut off';
     await all;
   }
-  agent.destroy();
+  for (const c of conns) c.close();
+  const cpu = process.cpuUsage(cpu0);
   const secs = Math.max(1e-6, (tEnd - t0) / 1000);
-  return { op, size, conc, ops: lat.length, errors, secs, mbps: bytes / 1e6 / secs, opsps: lat.length / secs, p50ms: pct(lat, 50), p99ms: pct(lat, 99), firstError };
+  return { op, size, conc, ops: lat.length, errors, secs, clientCpuUs: (cpu.user + cpu.system) / Math.max(1, lat.length + errors), mbps: bytes / 1e6 / secs, opsps: lat.length / secs, p50ms: pct(lat, 50), p99ms: pct(lat, 99), firstError };
 }
 
 export interface ListResult { objects: number; populateSecs: number; pages: number; p50ms: number; p99ms: number; keysPerPage: number; error?: string }
@@ -72,19 +79,19 @@ export async function listBench(t: Target, n: number, populateBudgetMs: number, 
   await t.createBucket!(bucket);
   const key = (i: number) => `k/${String(i).padStart(7, '0')}`;
   const t0 = now();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let next = 0, done = 0, error: string | undefined;
   await Promise.all(Array.from({ length: 64 }, async () => {
+    const conn = t.connect();
     while (next < n && now() - t0 < populateBudgetMs && !error) {
       const i = next++;
-      try { await t.put(agent, key(i), 100, bucket); done++; } catch (e) { error = (e as Error).message; }
+      try { await t.put(conn, key(i), 100, bucket); done++; } catch (e) { error = (e as Error).message; }
     }
+    conn.close();
   }));
-  agent.destroy();
   const populateSecs = (now() - t0) / 1000;
   const lat: number[] = [];
   let keys = 0;
-  const la = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const la = t.connect();
   try {
     let token: string | undefined;
     await t.list!(la, bucket, 'k/'); // warm-up: first touch of the index
@@ -99,7 +106,7 @@ export async function listBench(t: Target, n: number, populateBudgetMs: number, 
   } catch (e) {
     error ??= (e as Error).message;
   }
-  la.destroy();
+  la.close();
   return { objects: done, populateSecs, pages: lat.length, p50ms: pct(lat, 50), p99ms: pct(lat, 99), keysPerPage: lat.length ? keys / lat.length : 0, error };
 }
 
@@ -143,15 +150,15 @@ export async function bigUpload(t: Target, size: number): Promise<BigUpload> {
   const sample = () => { peak = Math.max(peak, rss()); };
   const timer = setInterval(sample, 50);
   const retree = setInterval(() => { if (t.pid) pids = tree(t.pid); }, 1000);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const conn = t.connect();
   const t0 = now();
   let error: string | undefined;
-  try { await t.put(agent, 'big-stream', size); } catch (e) { error = (e as Error).message; }
+  try { await t.put(conn, 'big-stream', size); } catch (e) { error = (e as Error).message; }
   const secs = (now() - t0) / 1000;
   sample();
   clearInterval(timer);
   clearInterval(retree);
-  agent.destroy();
+  conn.close();
   const res: BigUpload = { bytes: size, secs, mbps: error ? NaN : size / 1e6 / secs, error };
   if (t.pid) {
     res.peakTreeRssMB = peak / 1024;
