@@ -7,7 +7,7 @@
  * a failed query is an error, never a short result), then streamed (JSON lines, CSV, Arrow
  * IPC, Parquet) or written back as an object. Bytes scanned and query time go to the usage recorder.
  */
-import { StatementType, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
@@ -303,20 +303,31 @@ export class AnalyticsService {
       rewritten = rewriteQuery(sql, m.resolved, run.dir);
       const sandbox = await run.openSandbox();
       run.throwIfStopped();
-      const prepared = await sandbox.connection.prepare(rewritten.sql);
-      const select = prepared.statementType === StatementType.SELECT;
-      const columns = columnsOf(Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnName(i)), Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnType(i)));
-      // A live prepared statement keeps its readers' buffers (30.5 MiB per CSV file) out of the
-      // query's memory until it is collected; the COPY below binds the query again.
-      prepared.destroySync();
-      if (!select) throw fail('QueryRefused', 'Only a single read-only query is allowed.');
       const rw = rewritten;
+      // JSON lines and Arrow need the result's columns before the statement that makes it (JSON:
+      // repeated names; Arrow: checked as a query first). For CSV and Parquet the columns are
+      // read on a second connection while the COPY runs: the COPY's bind and the describing
+      // bind overlap instead of following each other.
+      let columns: Column[] | undefined;
+      let described: Promise<Column[]> | undefined;
+      if (input.format === 'jsonl' || input.format === 'arrow') columns = await describeQuery(sandbox.connection, rw.sql);
+      else {
+        described = sandbox.connect().then((c) => describeQuery(c, rw.sql).finally(() => c.closeSync()));
+        described.catch(() => undefined); // a failing COPY reports the query's error instead
+      }
       // The whole result is made in the scratch directory before any of it is sent: a query
       // that fails, at any row, answers an error, never a short result.
       const file = join(run.dir, `result.${input.format}`);
       const using = (r: Rewritten) => { rewritten = r; };
-      if (input.format === 'arrow') await this.arrowResult(run, rw, file, using);
-      else await this.copyResult(run, copyStatement(rw, input.format, file, columns.map((c) => c.name)), file, using);
+      try {
+        if (input.format === 'arrow') await this.arrowResult(run, rw, file, using);
+        else await this.copyResult(run, copyStatement(rw, input.format, file, columns?.map((c) => c.name) ?? []), file, using);
+      } finally {
+        // The describing connection is done before the sandbox can be closed.
+        if (described) await described.catch(() => undefined);
+      }
+      rewritten = rw;
+      const cols = columns ?? (await (described as Promise<Column[]>));
       if (input.format === 'jsonl') {
         await quoteNonFiniteInFile(file);
         if ((await stat(file)).size > limits.maxResultBytes) throw resultTooLarge(limits.maxResultBytes);
@@ -328,10 +339,10 @@ export class AnalyticsService {
         const stored = await input.access.write(input.output.bucket, input.output.key, createReadStream(file), size, CONTENT_TYPES[input.format], run.signal);
         await done();
         const stats = statsOf(run);
-        return { kind: 'stored', id, columns, bucket: input.output.bucket, key: input.output.key, etag: stored.etag, size: stored.size, ...stats };
+        return { kind: 'stored', id, columns: cols, bucket: input.output.bucket, key: input.output.key, etag: stored.etag, size: stored.size, ...stats };
       }
       const body = Readable.from(this.fileBody(run, file, done), { objectMode: false });
-      return { kind: 'stream', id, columns, contentType: CONTENT_TYPES[input.format], body, stats: () => statsOf(run) };
+      return { kind: 'stream', id, columns: cols, contentType: CONTENT_TYPES[input.format], body, stats: () => statsOf(run) };
     } catch (e) {
       const err = this.failure(run, e, rewritten);
       await done(err);
@@ -434,6 +445,19 @@ export class AnalyticsService {
     await this.parser.close();
     this.registry?.close();
     this.registry = undefined;
+  }
+}
+
+/** The result's column names and types, from a prepared (never run) statement; it must be a query. */
+async function describeQuery(connection: DuckDBConnection, sql: string): Promise<Column[]> {
+  const prepared = await connection.prepare(sql);
+  try {
+    if (prepared.statementType !== StatementType.SELECT) throw fail('QueryRefused', 'Only a single read-only query is allowed.');
+    return columnsOf(Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnName(i)), Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnType(i)));
+  } finally {
+    // A live prepared statement keeps its readers' buffers (30.5 MiB per CSV file) out of the
+    // query's memory until it is collected.
+    prepared.destroySync();
   }
 }
 

@@ -20,6 +20,8 @@ export interface SandboxLimits {
 
 export interface Sandbox {
   connection: DuckDBConnection;
+  /** Another connection to the same locked instance (its settings are the instance's). */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -59,6 +61,7 @@ export async function openSandbox(scratchDir: string, limits: SandboxLimits): Pr
   }
   return {
     connection,
+    connect: () => instance.connect(),
     close() {
       connection.closeSync();
       instance.closeSync();
