@@ -117,7 +117,8 @@ export function printGoals(gs: Goal[]): void {
   console.log(table(['result', 'goal', 'measured'], gs.map((g) => [g.pass === null ? 'N/A' : g.pass ? 'PASS' : 'FAIL', g.goal, g.value])));
   console.log([
     'Notes: nginx answers a WebDAV PUT before the bytes reach the disk (no fsync); a server that makes a',
-    'PUT durable is bounded by the raw-disk write+fsync figure instead. One Node load generator shares the',
-    "2 cores with the server under test, so nginx's small-object rates are bounded by the client, not by nginx.",
+    'PUT durable is bounded by the raw-disk write+fsync figure instead. The load generator shares the',
+    'cores with the server under test; its CPU per request is shown with each cell (a signed S3 request',
+    'costs it more than a plain nginx one), so every rate here is a rate on what the client leaves.',
   ].join('\n'));
 }
