@@ -135,6 +135,15 @@ export class RawConnection {
     }
   }
 
+  /** Takes up to `st.left` body bytes from `buf`; true once they have all come. */
+  private consume(st: { left: number }): boolean {
+    const n = Math.min(st.left, this.buf.length);
+    if (n > 0) this.body(this.buf.subarray(0, n));
+    this.buf = this.buf.subarray(n);
+    st.left -= n;
+    return st.left === 0;
+  }
+
   /** Consumes what `buf` holds, advancing the state; stops when it needs more bytes. */
   private parse(): void {
     for (;;) {
@@ -169,11 +178,7 @@ export class RawConnection {
         } else if (this.status === 204 || this.status === 304) this.state = { at: 'length', left: 0 };
         else this.state = { at: 'until-close' };
       } else if (st.at === 'length') {
-        const n = Math.min(st.left, this.buf.length);
-        if (n > 0) this.body(this.buf.subarray(0, n));
-        this.buf = this.buf.subarray(n);
-        st.left -= n;
-        if (st.left > 0) return;
+        if (!this.consume(st)) return;
         if (this.buf.length > 0) throw new Error(`${this.buf.length} bytes after the end of the answer`);
         return this.finish();
       } else if (st.at === 'chunk-size') {
@@ -184,11 +189,7 @@ export class RawConnection {
         this.buf = this.buf.subarray(eol + 2);
         this.state = size === 0 ? { at: 'trailers' } : { at: 'chunk-data', left: size };
       } else if (st.at === 'chunk-data') {
-        const n = Math.min(st.left, this.buf.length);
-        if (n > 0) this.body(this.buf.subarray(0, n));
-        this.buf = this.buf.subarray(n);
-        st.left -= n;
-        if (st.left > 0) return;
+        if (!this.consume(st)) return;
         this.state = { at: 'chunk-crlf' };
       } else if (st.at === 'chunk-crlf') {
         if (this.buf.length < 2) return;
