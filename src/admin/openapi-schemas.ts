@@ -124,7 +124,7 @@ export const components = {
         maxBytes: count('Bytes stored, all versions and parts of uploads in progress included (QuotaExceeded beyond)'),
         maxBuckets: count('Buckets (QuotaExceeded beyond)'),
         maxRequestsPerSecond: count('S3 requests per second (SlowDown beyond)', 1),
-        maxConcurrentQueries: count('Analytics queries the account runs at once, per serving process (TooManyQueries beyond); 0 turns analytics and S3 Select off for the account (QuotaExceeded)'),
+        maxConcurrentQueries: count('Analytics queries the account runs at once, over all serving processes (TooManyQueries beyond); 0 turns analytics and S3 Select off for the account (QuotaExceeded)'),
         maxQuerySeconds: count('Seconds one query or S3 Select request may run, its result streamed included (QueryTimeout beyond)', 1),
         maxQueryMemoryBytes: count('DuckDB memory of one query or S3 Select request, bytes, at least 64 MiB (QueryMemoryExceeded beyond)', 64 * 1024 * 1024),
         maxQueryThreads: count('Worker threads of one query or S3 Select request', 1),

@@ -3,7 +3,8 @@
  * deals connections round robin): a small SQLite database (WAL) with a row per query, its
  * owner, the process running it, its latest status, and a cancellation request. The running
  * process writes its status as it goes and notices a cancellation written by another process;
- * any process answers a status from the row. Finished rows are pruned after a while.
+ * any process answers a status from the row. Finished rows are pruned after a while. The
+ * concurrency limits (per account, per server) are counted here too, over all processes.
  */
 import Database from 'better-sqlite3';
 import type { QueryStatus } from './query-run.js';
@@ -42,19 +43,52 @@ export class QueryRegistry {
       update: this.db.prepare('UPDATE queries SET state = ?, status = ?, finished = ? WHERE account = ? AND id = ? AND pid = ?'),
       cancel: this.db.prepare("UPDATE queries SET cancel = 1 WHERE account = ? AND id = ? AND state = 'running'"),
       prune: this.db.prepare('DELETE FROM queries WHERE finished IS NOT NULL AND finished < ?'),
+      running: this.db.prepare<[], { account: string; pid: number }>("SELECT account, pid FROM queries WHERE state = 'running'"),
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
     };
+  }
+
+  /**
+   * Admits a query against limits that hold for all the server's processes together: counts
+   * the queries running in live processes (the account's, and all) and records this one as
+   * started, in one write transaction, so two processes cannot both take the last place.
+   * Returns undefined when admitted, else which limit was reached and the running count.
+   */
+  admit(
+    accountId: string,
+    status: QueryStatus,
+    limits: { perAccount: number; total: number },
+    alive: (pid: number) => boolean,
+  ): { limit: 'account' | 'total'; running: number } | undefined {
+    this.statements.begin.run();
+    try {
+      let mine = 0;
+      let total = 0;
+      for (const r of this.statements.running.all()) {
+        if (r.pid !== process.pid && !alive(r.pid)) continue; // a process that died ran nothing
+        total++;
+        if (r.account === accountId) mine++;
+      }
+      const refused = mine >= limits.perAccount ? { limit: 'account' as const, running: mine }
+        : total >= limits.total ? { limit: 'total' as const, running: total } : undefined;
+      if (refused === undefined) {
+        this.statements.prune.run(Date.now() - this.keepFinishedMs);
+        this.statements.put.run(accountId, status.id, process.pid, status.state, JSON.stringify(status));
+      }
+      this.statements.commit.run();
+      return refused;
+    } catch (e) {
+      if (this.db.inTransaction) this.statements.rollback.run();
+      throw e;
+    }
   }
 
   get(accountId: string, id: string): (SharedQuery & { cancelRequested: boolean }) | undefined {
     const row = this.statements.get.get(accountId, id);
     if (!row) return undefined;
     return { pid: row.pid, status: JSON.parse(row.status) as QueryStatus, cancelRequested: row.cancel === 1 };
-  }
-
-  /** Records a query this process starts (replacing a finished one of the same id). */
-  started(accountId: string, status: QueryStatus): void {
-    this.statements.prune.run(Date.now() - this.keepFinishedMs);
-    this.statements.put.run(accountId, status.id, process.pid, status.state, JSON.stringify(status));
   }
 
   /** Writes this process's latest status of a query; true when another process asked to cancel it. */

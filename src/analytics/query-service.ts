@@ -263,8 +263,17 @@ export class AnalyticsService {
     this.admit(input.accountId, limits);
     if (!this.pool) throw fail('Internal', 'The analytics scratch area is not ready.');
     const run = new QueryRun(id, input.accountId, limits, this.pool.take(sandboxLimits(limits, this.limits)), (r) => this.release(r));
+    // The limits hold for all of the server's processes together (they share the data
+    // directory): counted and recorded in the shared registry in one transaction.
+    const refused = this.registry?.admit(input.accountId, run.status(), { perAccount: limits.maxConcurrentPerAccount, total: this.limits.maxConcurrent }, processAlive);
+    if (refused) {
+      const err = refused.limit === 'account'
+        ? fail('TooManyQueries', `Your account runs ${refused.running} queries already, the most it may run at once; wait for one to finish.`)
+        : fail('TooManyQueries', 'This region runs as many queries as it may at once; try again shortly.');
+      await run.end(err);
+      throw err;
+    }
     this.runs.set(`${input.accountId}/${id}`, run);
-    this.registry?.started(input.accountId, run.status());
     const timer = setTimeout(() => run.stop('timeout'), limits.timeoutMs);
     timer.unref();
     // Status for the other processes, and their cancellation requests, while it runs.

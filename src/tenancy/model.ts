@@ -36,7 +36,7 @@ export interface Quotas {
   maxBuckets: number | null;
   /** S3 requests per second (SlowDown beyond). */
   maxRequestsPerSecond: number | null;
-  /** Analytics queries the account runs at once (per serving process, as --query-concurrency); 0: analytics is off. */
+  /** Analytics queries the account runs at once (over all serving processes, as --query-concurrency); 0: analytics is off. */
   maxConcurrentQueries: number | null;
   /** Seconds one query may run, its result streamed included. */
   maxQuerySeconds: number | null;
