@@ -1,5 +1,6 @@
 /**
- * Lookup tables for the table-driven CRCs, shared by crc32c.ts and crc64nvme.ts.
+ * Lookup tables for the table-driven CRC-32C (crc32c.ts; crc64nvme.ts builds the same kind of
+ * tables as i64 in its WebAssembly memory).
  *
  * Both CRCs are "reflected" (LSB-first), so one byte step is
  *   crc = T0[(crc ^ byte) & 0xff] ^ (crc >>> 8)
@@ -14,7 +15,7 @@
 /**
  * Slicing depth, measured on x86-64 / Node 20 with 32-bit word reads: for CRC32C 16 slices ran
  * ~1.35x faster than 8 and 32 slices were slower again (tables no longer fit L1 comfortably);
- * for CRC64NVME 16 was ~5% ahead of 8. 16-bit-index tables (256 KiB each) were 3x slower.
+ * for CRC64NVME (then in JS) 16 was ~5% ahead of 8. 16-bit-index tables (256 KiB each) were 3x slower.
  */
 export const SLICES = 16;
 
@@ -34,42 +35,6 @@ export function makeTables32(reflectedPoly: number): Int32Array[] {
     tables.push(t);
   }
   return tables;
-}
-
-/**
- * Slicing tables for a reflected 64-bit CRC, split into low and high 32-bit halves so the hot
- * loop stays in int32 arithmetic (BigInt allocates per operation and is ~100x slower).
- */
-export function makeTables64(polyHi: number, polyLo: number): { lo: Int32Array[]; hi: Int32Array[] } {
-  const lo0 = new Int32Array(256);
-  const hi0 = new Int32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let lo = i;
-    let hi = 0;
-    for (let j = 0; j < 8; j++) {
-      const mask = -(lo & 1); // all ones iff the bit shifted out is 1
-      lo = ((lo >>> 1) | (hi << 31)) ^ (polyLo & mask);
-      hi = (hi >>> 1) ^ (polyHi & mask);
-    }
-    lo0[i] = lo;
-    hi0[i] = hi;
-  }
-  const los = [lo0];
-  const his = [hi0];
-  for (let k = 1; k < SLICES; k++) {
-    const pl = los[k - 1]!;
-    const ph = his[k - 1]!;
-    const l = new Int32Array(256);
-    const h = new Int32Array(256);
-    for (let i = 0; i < 256; i++) {
-      const x = pl[i]! & 0xff;
-      l[i] = ((pl[i]! >>> 8) | (ph[i]! << 24)) ^ lo0[x]!;
-      h[i] = (ph[i]! >>> 8) ^ hi0[x]!;
-    }
-    los.push(l);
-    his.push(h);
-  }
-  return { lo: los, hi: his };
 }
 
 /**
