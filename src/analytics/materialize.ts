@@ -17,6 +17,8 @@ export interface Materialized {
   bytes: number;
   bytesByBucket: Map<string, number>;
   objects: number;
+  /** Each object's version (version id and ETag), in file order: what the query read. */
+  versions: string[];
 }
 
 /** The file name keeps the key's extension: DuckDB picks compression and replacement scans by it. */
@@ -75,13 +77,16 @@ export async function materialize(o: {
   const bytesByBucket = new Map<string, number>();
   let bytes = 0;
   const queue = [...files.values()];
+  const versions: string[] = new Array<string>(queue.length).fill('');
+  const order = new Map(queue.map((f, i) => [f, i]));
   const worker = async () => {
     for (let f = queue.shift(); f; f = queue.shift()) {
-      const { size } = await o.access.materialize(f.bucket, f.key, f.path, o.signal).catch((e: unknown) => {
+      const { size, version } = await o.access.materialize(f.bucket, f.key, f.path, o.signal).catch((e: unknown) => {
         queue.length = 0; // one refusal ends the query: the others take no more
         throw e;
       });
       bytes += size;
+      versions[order.get(f)!] = `${f.url} ${version}`;
       bytesByBucket.set(f.bucket, (bytesByBucket.get(f.bucket) ?? 0) + size);
       o.onObject?.(bytes);
     }
@@ -91,5 +96,5 @@ export async function materialize(o: {
   const outcomes = await Promise.allSettled(workers);
   const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  return { resolved, bytes, bytesByBucket, objects: files.size };
+  return { resolved, bytes, bytesByBucket, objects: files.size, versions };
 }

@@ -25,8 +25,11 @@ export interface ObjectAccess {
   bucket(name: string): Promise<BucketPlace>;
   /** Keys under `prefix`, in order, after checking the caller may list the bucket (s3:ListBucket). */
   list(bucket: string, prefix: string, signal?: AbortSignal): AsyncIterable<ListedObject>;
-  /** The object's current bytes as a file at `path`, after checking the caller may read it (s3:GetObject). */
-  materialize(bucket: string, key: string, path: string, signal?: AbortSignal): Promise<{ size: number }>;
+  /**
+   * The object's current bytes as a file at `path`, after checking the caller may read it
+   * (s3:GetObject); `version` names those bytes (version id and ETag).
+   */
+  materialize(bucket: string, key: string, path: string, signal?: AbortSignal): Promise<{ size: number; version: string }>;
   /** Checks the caller may write the key (s3:PutObject) before any work is done. */
   authorizeWrite(bucket: string, key: string): Promise<void>;
   /** Stores a result as an object (the bucket owner's), answering its etag and size. */

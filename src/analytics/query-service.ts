@@ -101,6 +101,9 @@ const KEEP_FINISHED_MAX = 1000;
 const RESULT_TABLE = 'sovra_result';
 /** How often a running query's status is shared and a cancellation from another process looked for. */
 const SHARE_EVERY_MS = 200;
+/** Remembered result columns: at most this many, for keys (text and object versions) up to this long. */
+const KNOWN_COLUMNS_MAX = 256;
+const KNOWN_COLUMNS_KEY_CHARS = 32_768;
 /** Results up to this size are read whole (synchronously, from the page cache) rather than streamed from their file. */
 const WHOLE_RESULT_BYTES = 1024 * 1024;
 export const QUERY_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -109,6 +112,8 @@ export class AnalyticsService {
   readonly limits: AnalyticsLimits;
   private readonly parser = new SqlParser();
   private readonly checked = new CheckedQueries((s) => this.parser.serialize(s));
+  /** Result columns by query text and the versions of the objects read (bounded, least recently used out). */
+  private readonly knownColumns = new Map<string, Column[]>();
   private readonly runs = new Map<string, QueryRun>();
   private readonly runningByAccount = new Map<string, number>();
   private running = 0;
@@ -187,6 +192,13 @@ export class AnalyticsService {
       return { pid: q.pid, status: { ...q.status, state: 'failed', progress: null, error: { code: 'Internal', message: 'The server process that ran the query stopped before it finished.' } } };
     }
     return q;
+  }
+
+  private rememberColumns(key: string, columns: Column[]): void {
+    this.knownColumns.delete(key);
+    if (key.length > KNOWN_COLUMNS_KEY_CHARS) return;
+    if (this.knownColumns.size >= KNOWN_COLUMNS_MAX) this.knownColumns.delete(this.knownColumns.keys().next().value as string);
+    this.knownColumns.set(key, Object.freeze(columns.map((c) => Object.freeze({ ...c }))) as Column[]);
   }
 
   private admit(accountId: string, limits: AnalyticsLimits): void {
@@ -313,14 +325,16 @@ export class AnalyticsService {
       const sandbox = await run.openSandbox();
       run.throwIfStopped();
       const rw = rewritten;
-      // JSON lines and Arrow need the result's columns before the statement that makes it (JSON:
-      // repeated names; Arrow: checked as a query first). For CSV and Parquet the columns are
-      // read on a second connection while the COPY runs: the COPY's bind and the describing
-      // bind overlap instead of following each other.
-      let columns: Column[] | undefined;
+      // The result's columns: known when this text ran before over these very objects (the
+      // same text over the same bytes binds to the same columns); otherwise JSON lines and Arrow
+      // need them before the statement that makes the result (JSON: repeated names; Arrow:
+      // checked as a query first), and CSV and Parquet read them on a second connection while
+      // the COPY runs, so that the two binds overlap instead of following each other.
+      const columnsKey = JSON.stringify([input.sql, m.versions]);
+      let columns = this.knownColumns.get(columnsKey);
       let described: Promise<Column[]> | undefined;
-      if (input.format === 'jsonl' || input.format === 'arrow') columns = await describeQuery(sandbox.connection, rw.sql);
-      else {
+      if (columns === undefined && (input.format === 'jsonl' || input.format === 'arrow')) columns = await describeQuery(sandbox.connection, rw.sql);
+      else if (columns === undefined) {
         described = sandbox.connect().then((c) => describeQuery(c, rw.sql).finally(() => c.closeSync()));
         described.catch(() => undefined); // a failing COPY reports the query's error instead
       }
@@ -337,6 +351,7 @@ export class AnalyticsService {
       }
       rewritten = rw;
       const cols = columns ?? (await (described as Promise<Column[]>));
+      this.rememberColumns(columnsKey, cols);
       if (input.format === 'jsonl') {
         await quoteNonFiniteInFile(file);
         if ((await stat(file)).size > limits.maxResultBytes) throw resultTooLarge(limits.maxResultBytes);

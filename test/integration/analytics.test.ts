@@ -93,6 +93,19 @@ describe('analytics: SQL over objects', () => {
     assert.equal(status.progress, 1);
   });
 
+  it('the same text over a replaced object reports the new object\'s columns (and a repeated one the same)', async () => {
+    const sql = "SELECT * FROM 's3://an-sales/shape/t.csv'";
+    for (const format of ['csv', 'jsonl', 'parquet'] as const) {
+      await put('an-sales', 'shape/t.csv', 'a,b\n1,x\n');
+      const first = await collect(q, { sql, format });
+      assert.deepEqual(first.columns.map((c) => [c.name, c.type]), [['a', 'BIGINT'], ['b', 'VARCHAR']], format);
+      assert.deepEqual((await collect(q, { sql, format })).columns, first.columns, `${format}: the same again`);
+      await put('an-sales', 'shape/t.csv', 'p,q,r\n2.5,true,2025-01-31\n');
+      const replaced = await collect(q, { sql, format });
+      assert.deepEqual(replaced.columns.map((c) => [c.name, c.type]), [['p', 'DOUBLE'], ['q', 'BOOLEAN'], ['r', 'DATE']], `${format}: the new object's columns`);
+    }
+  });
+
   it('JSON lines stay JSON: non-finite floats come back as the strings "NaN", "Infinity", "-Infinity"', async () => {
     assert.deepEqual(await rows(q, "SELECT 'NaN'::DOUBLE AS a, 'inf'::DOUBLE AS b, ['-inf'::FLOAT, 1.5] AS l, 'NaN' AS s"), [{ a: 'NaN', b: 'Infinity', l: ['-Infinity', 1.5], s: 'NaN' }]);
   });

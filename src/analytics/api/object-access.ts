@@ -86,7 +86,7 @@ export function objectAccess(caller: CallerContext): ObjectAccess {
       const ctx = objectCtx({ name: 'GetObject', bucket, key }, b, 's3:GetObject');
       await authorizeObjectAccess(ctx, { action: 's3:GetObject', key, bucket: b });
       const { info } = await deps.engine.objectFile({ bucket, key, path, ...(signal ? { signal } : {}) });
-      return { size: info.size };
+      return { size: info.size, version: `${info.versionId} ${info.etag}` };
     },
 
     async authorizeWrite(bucket, key) {
