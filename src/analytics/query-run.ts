@@ -77,6 +77,15 @@ export class QueryRun {
     if (this.state !== 'running') return;
     this.stopReason ??= reason;
     this.controller.abort(this.stoppedError());
+    this.interrupt();
+  }
+
+  /**
+   * Interrupts the statement running in the sandbox. An interrupt that comes between two
+   * statements is lost (DuckDB has nothing to interrupt then), so a stopped query that still
+   * runs is interrupted again until it ends (see the service's poll).
+   */
+  interrupt(): void {
     try {
       this.sandbox?.connection.interrupt();
     } catch {

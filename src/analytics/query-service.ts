@@ -290,7 +290,8 @@ export class AnalyticsService {
     timer.unref();
     // Status for the other processes, and their cancellation requests, while it runs.
     const poll = setInterval(() => {
-      if (this.share(run)) run.stop('cancelled');
+      if (run.stopReason) run.interrupt();
+      else if (this.share(run)) run.stop('cancelled');
     }, SHARE_EVERY_MS);
     poll.unref();
     const onAbort = () => run.stop('cancelled');
@@ -383,6 +384,7 @@ export class AnalyticsService {
     const sandbox = run.sandbox;
     if (!sandbox) throw fail('Internal', 'The query has no sandbox.');
     using(copy);
+    run.throwIfStopped();
     const watch = setInterval(() => {
       stat(file).then((st) => {
         if (st.size > run.limits.maxResultBytes) run.stop('too-large');
@@ -407,6 +409,7 @@ export class AnalyticsService {
     if (!sandbox) throw fail('Internal', 'The query has no sandbox.');
     const made = tableStatement(rw, RESULT_TABLE);
     using(made);
+    run.throwIfStopped();
     const count = Number((await sandbox.connection.runAndReadAll(made.sql)).getRows()[0]?.[0] ?? 0);
     run.throwIfStopped();
     const result = await sandbox.connection.stream(`SELECT * FROM ${RESULT_TABLE}`);
