@@ -78,6 +78,7 @@ export async function materialize(o: {
   let bytes = 0;
   const queue = [...files.values()];
   const versions: string[] = new Array<string>(queue.length).fill('');
+  const sizes: number[] = new Array<number>(queue.length).fill(0);
   const order = new Map(queue.map((f, i) => [f, i]));
   const worker = async () => {
     for (let f = queue.shift(); f; f = queue.shift()) {
@@ -87,7 +88,7 @@ export async function materialize(o: {
       });
       bytes += size;
       versions[order.get(f)!] = `${f.url} ${version}`;
-      bytesByBucket.set(f.bucket, (bytesByBucket.get(f.bucket) ?? 0) + size);
+      sizes[order.get(f)!] = size;
       o.onObject?.(bytes);
     }
   };
@@ -96,5 +97,8 @@ export async function materialize(o: {
   const outcomes = await Promise.allSettled(workers);
   const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+  // Per bucket in the order the query names them, whichever object arrived first: the first
+  // bucket is the one a query's time is billed on.
+  [...files.values()].forEach((f, i) => bytesByBucket.set(f.bucket, (bytesByBucket.get(f.bucket) ?? 0) + (sizes[i] ?? 0)));
   return { resolved, bytes, bytesByBucket, objects: files.size, versions };
 }
